@@ -66,14 +66,18 @@ export function resolveHosts(settings: RegionSettings): GenesysHosts {
 
 function normaliseBaseUrl(value: unknown, label: string): string {
 	const text = typeof value === 'string' ? value.trim() : '';
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
-		throw new Error(`${label} "${text}" is not a valid URL`);
-	}
+	const url = parseUrl(text);
+	if (!url) throw new Error(`${label} "${text}" is not a valid URL`);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new Error(`${label} must use http or https`);
 	}
 	return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function parseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
 }

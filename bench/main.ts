@@ -1,0 +1,114 @@
+/**
+ * `npm run bench` (after `npm run build`): runs every scenario of config.ts one after the other and writes
+ * bench/results/latest.{json,md} (`--quick`: quick.{json,md}).
+ *
+ * Flags: --quick (small smoke run), --only=<id part>[,...] (subset), --factor=N (rate-bound time factor,
+ * 1..10), --job-factor=N, --package-dir=DIR (another build of this package), --profile (CPU profiles of
+ * each child in bench/results/profiles/), --real-time (adds contender 1 rate-bound without time
+ * compression: about 3.5 more minutes).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { benchPlan, GENESYS_LIMIT, NODE_MAX_REQUESTS_PER_MINUTE } from './config';
+import type { BenchOptions } from './config';
+import { machineMeta, renderMarkdown, speedups, targetChecks } from './report';
+import type { BenchResults } from './report';
+import { runScenario } from './scenario';
+import type { RunRecord } from './scenario';
+
+const RESULTS_DIR = path.join(__dirname, 'results');
+const DEFAULT_FACTOR = 10;
+const DEFAULT_JOB_FACTOR = 40;
+/** A quick run waits for the 10-minute job in 3 s. */
+const QUICK_JOB_FACTOR = 200;
+
+function flagValue(argv: string[], name: string): string | undefined {
+	const prefix = `--${name}=`;
+	return argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
+}
+
+function positiveNumber(value: string | undefined, fallback: number, name: string): number {
+	if (value === undefined) return fallback;
+	const number = Number(value);
+	if (!(number > 0)) throw new Error(`--${name} must be a positive number, got ${value}`);
+	return number;
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+	const known = ['--quick', '--profile', '--real-time', '--only=', '--factor=', '--job-factor=', '--package-dir='];
+	const unknown = argv.filter((arg) => !known.some((flag) => arg === flag || (flag.endsWith('=') && arg.startsWith(flag))));
+	if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')}`);
+	const factor = positiveNumber(flagValue(argv, 'factor'), DEFAULT_FACTOR, 'factor');
+	// The node's own pacing must be scaled like the emulator's window, and it stops at 3,000/min.
+	if (GENESYS_LIMIT * factor > NODE_MAX_REQUESTS_PER_MINUTE) {
+		throw new Error(`--factor ${factor} would need requestsPerMinute ${GENESYS_LIMIT * factor}; the node allows ${NODE_MAX_REQUESTS_PER_MINUTE}`);
+	}
+	const packageDir = flagValue(argv, 'package-dir');
+	const quick = argv.includes('--quick');
+	return {
+		quick,
+		factor,
+		jobFactor: positiveNumber(flagValue(argv, 'job-factor'), quick ? QUICK_JOB_FACTOR : DEFAULT_JOB_FACTOR, 'job-factor'),
+		packageDir: packageDir === undefined ? undefined : path.resolve(packageDir),
+		only: (flagValue(argv, 'only') ?? '').split(',').filter((part) => part !== ''),
+		profile: argv.includes('--profile'),
+		realTime: argv.includes('--real-time'),
+	};
+}
+
+function progress(text: string): void {
+	process.stdout.write(`${text}\n`);
+}
+
+function summaryLine(record: RunRecord): string {
+	const parts = [`${(record.wallMs / 1000).toFixed(1)} s`, `${record.peakRssMb} MB`, `${record.traffic.requests} requests`, `${record.traffic.r429} x 429`];
+	if (record.outcome) parts.push(`created ${record.outcome.created}/${record.outcome.expected}`);
+	if (record.rate) {
+		const bound = record.rate.ratioToWindowBound;
+		parts.push(`ratio ${record.rate.ratioToCeiling.toFixed(3)} / ${bound === null ? 'n/a' : bound.toFixed(3)}`);
+	}
+	if (record.latency) parts.push(`latency ratio ${record.latency.ratio.toFixed(3)}`);
+	if (record.job) parts.push(`${record.job.statusRequests} status requests`);
+	if (record.csv) parts.push(`planned ${record.csv.planned}`);
+	if (!record.ok) parts.push(`FAILED: ${record.error ?? ''}`);
+	return parts.join(', ');
+}
+
+export async function main(argv: string[]): Promise<void> {
+	const options = parseOptions(argv);
+	const plan = benchPlan(options);
+	const started = Date.now();
+	const profileDir = path.join(RESULTS_DIR, 'profiles');
+	if (options.profile) mkdirSync(profileDir, { recursive: true });
+	const execArgv = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+	progress(`bench: ${plan.length} runs${options.quick ? ' (quick)' : ''}, time factor ${options.factor}`);
+	const runs: RunRecord[] = [];
+	for (const [index, spec] of plan.entries()) {
+		progress(`[${index + 1}/${plan.length}] ${spec.id} ...`);
+		const record = await runScenario(spec, { execArgv });
+		runs.push(record);
+		progress(`    ${summaryLine(record)}`);
+	}
+	const results: BenchResults = {
+		meta: {
+			startedAt: new Date(started).toISOString(),
+			durationMs: Date.now() - started,
+			quick: options.quick,
+			factor: options.factor,
+			jobFactor: options.jobFactor,
+			...machineMeta(),
+			packageDir: options.packageDir ?? 'dist/ of this repository',
+			argv: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])],
+		},
+		runs,
+		targets: targetChecks(runs),
+		speedups: speedups(runs),
+	};
+	mkdirSync(RESULTS_DIR, { recursive: true });
+	const base = path.join(RESULTS_DIR, options.quick ? 'quick' : options.only.length > 0 ? 'partial' : 'latest');
+	writeFileSync(`${base}.json`, `${JSON.stringify(results, null, '\t')}\n`);
+	writeFileSync(`${base}.md`, renderMarkdown(results));
+	progress(`bench: done in ${((Date.now() - started) / 1000).toFixed(0)} s -> ${path.relative(process.cwd(), base)}.{md,json}`);
+	for (const check of results.targets) progress(`  ${check.met ? 'met   ' : 'MISSED'} ${check.target}: ${check.measured}`);
+}

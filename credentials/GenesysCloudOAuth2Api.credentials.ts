@@ -1,0 +1,124 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import { CUSTOM_REGION, GENESYS_REGIONS } from '../nodes/GenesysCloud/regions';
+import { ACCESS_TOKEN_FIELD, requestToken, TOKEN_EXPIRES_AT_FIELD } from '../nodes/GenesysCloud/transport/token';
+
+const regionOptions: INodePropertyOptions[] = [
+	...GENESYS_REGIONS.map((region) => ({ name: `${region.label} - ${region.domain}`, value: region.domain })),
+	{ name: 'Custom', value: CUSTOM_REGION },
+];
+
+/**
+ * Genesys Cloud OAuth client (client-credentials grant).
+ *
+ * Built on `preAuthentication` with a hidden expirable token rather than by extending `oAuth2Api`:
+ * - the region picks explicit hosts (`login.<domain>` for the token, `api.<domain>` for calls), in plain code
+ *   instead of `$self` expressions inside a generic OAuth2 form;
+ * - the token's expiry is stored beside it, so the transport renews it shortly before it lapses instead of
+ *   waiting for a 401;
+ * - one code path serves n8n's HTTP Request node (Bearer header, re-fetch on 401) and this package's nodes;
+ * - it runs and is tested in-process without n8n-nodes-base's oAuth2Api type.
+ */
+export class GenesysCloudOAuth2Api implements ICredentialType {
+	name = 'genesysCloudOAuth2Api';
+
+	displayName = 'Genesys Cloud OAuth2 API';
+
+	icon = 'file:genesysCloud.svg' as const;
+
+	documentationUrl = 'https://developer.genesys.cloud/authorization/platform-auth/use-client-credentials';
+
+	httpRequestNode = {
+		name: 'Genesys Cloud',
+		docsUrl: 'https://developer.genesys.cloud/platform/api/',
+		apiBaseUrlPlaceholder: 'https://api.mypurecloud.com/api/v2/',
+	};
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			options: regionOptions,
+			default: 'mypurecloud.com',
+			description: 'Genesys Cloud region of the organization (the domain of its login page)',
+		},
+		{
+			displayName: 'API Base URL',
+			name: 'apiBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://api.mypurecloud.com',
+			description: 'Base URL of the Platform API, without /api/v2',
+			displayOptions: { show: { region: [CUSTOM_REGION] } },
+		},
+		{
+			displayName: 'Login Base URL',
+			name: 'loginBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://login.mypurecloud.com',
+			description: 'Base URL of the OAuth server, without /oauth/token',
+			displayOptions: { show: { region: [CUSTOM_REGION] } },
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'ID of a Client Credentials OAuth client (Admin > Integrations > OAuth)',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Access Token',
+			name: ACCESS_TOKEN_FIELD,
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'Access Token Expires At',
+			name: TOKEN_EXPIRES_AT_FIELD,
+			type: 'hidden',
+			default: 0,
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		return { ...(await requestToken(this, credentials)) };
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: `=Bearer {{$credentials.${ACCESS_TOKEN_FIELD}}}`,
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `={{$credentials.region === "${CUSTOM_REGION}" ? $credentials.apiBaseUrl : "https://api." + $credentials.region}}`,
+			url: '/api/v2/organizations/me',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,468 @@
+/**
+ * GenesysClient: the only HTTP entry point of the nodes. Each request goes through the shared throttle,
+ * is retried by the rules in retry.ts, renews the token once on a 401, and fails as a GenesysApiError.
+ */
+import { NodeOperationError } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, INode } from 'n8n-workflow';
+
+import { resolveHosts } from '../regions';
+import { bodyExcerpt, GenesysApiError, GenesysRequestRefused, parseErrorBody, STANDALONE_NODE } from './errors';
+import type { GenesysFailureKind } from './errors';
+import { CREDENTIAL_TYPE, N8nSender } from './n8nSender';
+import { checkApiPath, joinApiUrl } from './paths';
+import { DEFAULT_RETRY_POLICY, decideRetry, isIdempotent, isSuccess, parseRetryAfter, UNKNOWN_FAILURE } from './retry';
+import type { AttemptOutcome, GiveUpReason, HttpMethod, RetryPolicy } from './retry';
+import { SenderNetworkError, SenderTokenError } from './sender';
+import { INVALID_CONFIGURATION, isNetworkCode } from './token';
+import type { HttpSender, QueryParams, SenderResponse } from './sender';
+import { SYSTEM_CLOCK, Throttle, throttleKey, throttleRegistry } from './throttle';
+import type { Clock } from './throttle';
+
+export interface RequestOptions {
+	method: HttpMethod;
+	/** Relative Genesys path, e.g. `/api/v2/users/${id}`; anything else is refused. */
+	path: string;
+	qs?: QueryParams;
+	body?: unknown;
+	/**
+	 * Safe to send twice? Defaults: GET/PUT/PATCH/DELETE yes, POST no. Pass `true` for POST searches.
+	 * A non-idempotent request is re-sent only when Genesys proves it was not applied (429, 503).
+	 */
+	idempotent?: boolean;
+	timeoutMs?: number;
+	/** Overrides the client's retry deadline for this request. */
+	deadlineMs?: number;
+	signal?: AbortSignal;
+	/** Put on errors so n8n pairs them with the item. */
+	itemIndex?: number;
+}
+
+export interface GenesysResponse<T> {
+	status: number;
+	body: T;
+	/** ININ-Correlation-Id of the final response. */
+	correlationId?: string;
+	attempts: number;
+}
+
+export interface ClientStats {
+	/** HTTP requests sent (every attempt, token renewals not included). */
+	requests: number;
+	/** Attempts repeated after a 429, 5xx or network error. */
+	retries: number;
+	/** 429 responses seen. */
+	throttled: number;
+	/** 5xx responses seen. */
+	serverErrors: number;
+	/** Attempts that got no response. */
+	networkErrors: number;
+	/** New tokens fetched (on a 401, before expiry, or the first one). */
+	tokenRefreshes: number;
+}
+
+/** Debug hook. Lines carry method, path, status and timings: never headers, bodies or tokens. */
+export type TransportLogger = (message: string) => void;
+
+export interface RateLimitSettings {
+	limit: number;
+	windowMs: number;
+}
+
+export interface ClientSettings {
+	/** Shorthand for `rateLimit: { limit, windowMs: 60_000 }`. Default 300 (API.md 2.1). */
+	requestsPerMinute?: number;
+	/** Explicit rolling window; wins over requestsPerMinute. */
+	rateLimit?: RateLimitSettings;
+	/** Default 10. */
+	maxConcurrency?: number;
+	/** Extra spacing added to the window (see ThrottleSettings.marginMs). */
+	windowMarginMs?: number;
+	retry?: Partial<RetryPolicy>;
+	/** Per attempt; default 30 s. */
+	timeoutMs?: number;
+	/** Renew the token when its stored expiry is closer than this; default 60 s. */
+	renewBeforeExpiryMs?: number;
+	logger?: TransportLogger;
+	/** Time and randomness, injectable for tests. */
+	clock?: Partial<Clock>;
+	random?: () => number;
+}
+
+export interface GenesysClientConfig extends ClientSettings {
+	apiBaseUrl: string;
+	sender: HttpSender;
+	/** Node the errors are attributed to. */
+	node?: INode;
+	/** Shared pacing; built from the settings when absent. */
+	throttle?: Throttle;
+	/** Cancels waits and requests (n8n's execution cancel signal). */
+	signal?: AbortSignal;
+}
+
+export type ForContextOptions = ClientSettings;
+
+const DEFAULT_REQUESTS_PER_MINUTE = 300;
+const DEFAULT_MAX_CONCURRENCY = 10;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function throttleSettingsOf(settings: ClientSettings): { limit: number; windowMs: number; maxConcurrency: number; marginMs?: number } {
+	const window = settings.rateLimit ?? {
+		limit: settings.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
+		windowMs: 60_000,
+	};
+	return {
+		limit: window.limit,
+		windowMs: window.windowMs,
+		maxConcurrency: settings.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+		marginMs: settings.windowMarginMs,
+	};
+}
+
+interface AttemptResult {
+	response?: SenderResponse;
+	outcome?: AttemptOutcome;
+	tokenFailure?: SenderTokenError;
+	/** What an unrecognised failure said (already redacted). */
+	detail?: string;
+}
+
+export class GenesysClient {
+	readonly apiBaseUrl: string;
+	readonly throttle: Throttle;
+	private readonly sender: HttpSender;
+	private readonly node: INode;
+	private readonly policy: RetryPolicy;
+	private readonly timeoutMs: number;
+	private readonly clock: Clock;
+	private readonly random: () => number;
+	private readonly signal?: AbortSignal;
+	private readonly logger?: TransportLogger;
+	private readonly counters: ClientStats = {
+		requests: 0,
+		retries: 0,
+		throttled: 0,
+		serverErrors: 0,
+		networkErrors: 0,
+		tokenRefreshes: 0,
+	};
+
+	constructor(config: GenesysClientConfig) {
+		this.apiBaseUrl = config.apiBaseUrl.replace(/\/+$/, '');
+		this.sender = config.sender;
+		this.node = config.node ?? STANDALONE_NODE;
+		this.policy = { ...DEFAULT_RETRY_POLICY, ...config.retry };
+		this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+		this.clock = { ...SYSTEM_CLOCK, ...config.clock };
+		this.random = config.random ?? Math.random;
+		this.signal = config.signal;
+		this.logger = config.logger;
+		this.throttle = config.throttle ?? new Throttle(throttleSettingsOf(config), this.clock, config.signal);
+	}
+
+	/**
+	 * A client for a node execution: the node's `genesysCloudOAuth2Api` credential, and the throttle shared by
+	 * every client of that credential in this execution.
+	 */
+	static async forContext(ctx: IExecuteFunctions, options: ForContextOptions = {}): Promise<GenesysClient> {
+		const node = ctx.getNode();
+		const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+		let apiBaseUrl: string;
+		try {
+			apiBaseUrl = resolveHosts(credentials).apiBaseUrl;
+		} catch (error) {
+			throw new NodeOperationError(node, (error as Error).message, {
+				description: 'Check the Region (and for Custom, the API and Login Base URLs) of the Genesys Cloud credential.',
+			});
+		}
+		const clientId = typeof credentials.clientId === 'string' ? credentials.clientId : '';
+		const signal = ctx.getExecutionCancelSignal?.() ?? undefined;
+		const throttle = throttleRegistry.get(
+			throttleKey(ctx.getExecutionId(), apiBaseUrl, clientId),
+			throttleSettingsOf(options),
+			signal,
+		);
+		const sender = new N8nSender(ctx, { ...credentials }, {
+			renewBeforeExpiryMs: options.renewBeforeExpiryMs,
+			now: options.clock?.now,
+		});
+		const logger = options.logger ?? ((message: string) => ctx.logger.debug(message));
+		return new GenesysClient({ ...options, apiBaseUrl, sender, node, throttle, signal, logger });
+	}
+
+	stats(): ClientStats {
+		return { ...this.counters };
+	}
+
+	/** Sends a request and returns the parsed JSON body of the 2xx response. */
+	async request<T = unknown>(options: RequestOptions): Promise<T> {
+		return (await this.requestFull<T>(options)).body;
+	}
+
+	/** Like `request`, with status, correlation id and attempt count. */
+	async requestFull<T = unknown>(options: RequestOptions): Promise<GenesysResponse<T>> {
+		const url = this.resolveUrl(options);
+		const idempotent = isIdempotent(options.method, options.idempotent);
+		const policy: RetryPolicy = options.deadlineMs === undefined ? this.policy : { ...this.policy, deadlineMs: options.deadlineMs };
+		const linked = linkSignals(options.signal, this.signal);
+		try {
+			return await this.run<T>(options, url, idempotent, policy, linked.signal);
+		} finally {
+			linked.dispose();
+		}
+	}
+
+	private async run<T>(
+		options: RequestOptions,
+		url: string,
+		idempotent: boolean,
+		policy: RetryPolicy,
+		signal: AbortSignal | undefined,
+	): Promise<GenesysResponse<T>> {
+		const startedAt = this.clock.now();
+		let rejectedGeneration: number | undefined;
+		let renewedAfter401 = false;
+		for (let attempt = 1; ; attempt++) {
+			const result = await this.attempt(options, url, signal, rejectedGeneration);
+			rejectedGeneration = undefined;
+			const { response } = result;
+			if (response && isSuccess(response.status)) {
+				return {
+					status: response.status,
+					body: response.body as T,
+					correlationId: response.headers['inin-correlation-id'],
+					attempts: attempt,
+				};
+			}
+			if (response?.status === 401 && !renewedAfter401) {
+				// The token may have been revoked or expired early: renew once, then resend.
+				renewedAfter401 = true;
+				rejectedGeneration = response.generation;
+				this.log(`${options.method} ${options.path} -> 401, renewing the token and resending`);
+				continue;
+			}
+			const outcome = result.outcome as AttemptOutcome;
+			const elapsedMs = this.clock.now() - startedAt;
+			// A token failure means the API request was never sent: safe to repeat whatever the method.
+			const decision = decideRetry({
+				outcome,
+				attempt,
+				idempotent: idempotent || result.tokenFailure !== undefined,
+				elapsedMs,
+				policy,
+				random: this.random,
+			});
+			if (decision.action === 'fail') {
+				throw this.failure(options, result, decision.reason, attempt, elapsedMs);
+			}
+			this.counters.retries++;
+			this.log(
+				`${options.method} ${options.path} -> ${describeOutcome(outcome)}, retry ${attempt} in ${decision.delayMs} ms`,
+			);
+			if (decision.cause === 'throttled') {
+				// Everyone on this credential waits, not just this request.
+				this.throttle.pauseUntil(this.clock.now() + decision.delayMs);
+			} else {
+				await this.clock.sleep(decision.delayMs, signal);
+			}
+		}
+	}
+
+	private resolveUrl(options: RequestOptions): string {
+		const check = checkApiPath(options.path);
+		if (!check.ok) throw new GenesysRequestRefused(this.node, String(options.path), check.reason, options.itemIndex);
+		const url = joinApiUrl(this.apiBaseUrl, check.path);
+		if (url === undefined) {
+			throw new GenesysRequestRefused(this.node, options.path, 'it does not stay under the API base URL', options.itemIndex);
+		}
+		return url;
+	}
+
+	private async attempt(
+		options: RequestOptions,
+		url: string,
+		signal: AbortSignal | undefined,
+		rejectedGeneration: number | undefined,
+	): Promise<AttemptResult> {
+		const permit = await this.throttle.acquire(signal);
+		this.counters.requests++;
+		const sent = await this.sender
+			.send({
+				method: options.method,
+				url,
+				qs: options.qs,
+				body: options.body,
+				timeoutMs: options.timeoutMs ?? this.timeoutMs,
+				signal,
+				rejectedGeneration,
+				onDispatch: permit.restamp,
+			})
+			.then(
+				(response): { response: SenderResponse } => {
+					// The token fetch ran inside this request, so it reached Genesys some time before now:
+					// count it as late as possible.
+					if (response.tokenRenewed) permit.restamp();
+					return { response };
+				},
+				(error: unknown): { error: unknown } => ({ error }),
+			)
+			.finally(permit.release);
+		if ('error' in sent) return this.classifyFailure(sent.error, signal);
+		const { response } = sent;
+		if (response.tokenRenewed) this.counters.tokenRefreshes++;
+		if (response.status === 429) this.counters.throttled++;
+		if (response.status >= 500) this.counters.serverErrors++;
+		const retryAfterSec = parseRetryAfter(response.headers['retry-after'], this.clock.now());
+		return { response, outcome: { kind: 'response', status: response.status, retryAfterSec } };
+	}
+
+	/** Network and token failures become outcomes for the retry rules; anything else (cancellation) propagates. */
+	private classifyFailure(error: unknown, signal: AbortSignal | undefined): AttemptResult {
+		if (!signal?.aborted) {
+			if (error instanceof SenderNetworkError) {
+				if (error.code !== UNKNOWN_FAILURE) this.counters.networkErrors++;
+				return { outcome: { kind: 'network', code: error.code, sent: error.sent }, detail: error.detail };
+			}
+			if (error instanceof SenderTokenError) {
+				return { outcome: tokenOutcome(error, this.counters), tokenFailure: error };
+			}
+		}
+		throw error;
+	}
+
+	private failure(
+		options: RequestOptions,
+		result: AttemptResult,
+		reason: GiveUpReason,
+		attempts: number,
+		elapsedMs: number,
+	): GenesysApiError {
+		const base = { method: options.method, path: options.path, attempts, itemIndex: options.itemIndex };
+		const maybeApplied = reason === 'maybeApplied';
+		const gaveUp = reason === 'deadline' || reason === 'attempts';
+		const kindFor = (fallback: GenesysFailureKind): GenesysFailureKind => (gaveUp ? 'deadline' : fallback);
+		const outcome = result.outcome as AttemptOutcome;
+		if (result.tokenFailure) {
+			const { status, code } = result.tokenFailure;
+			return new GenesysApiError(this.node, {
+				...base,
+				status,
+				code,
+				kind: 'token',
+				message: gaveUp ? `${tokenMessage(status, code)}, gave up after ${attempts} attempts in ${seconds(elapsedMs)}` : tokenMessage(status, code),
+				hint: 'Check the Client ID, Client Secret and Region of the Genesys Cloud credential, and that the OAuth client uses the Client Credentials grant.',
+			});
+		}
+		if (outcome.kind === 'network' && outcome.code === UNKNOWN_FAILURE) {
+			return new GenesysApiError(this.node, {
+				...base,
+				status: 0,
+				code: outcome.code,
+				kind: 'network',
+				maybeApplied: outcome.sent && !isIdempotent(options.method, options.idempotent),
+				message: `The request to Genesys Cloud failed: ${result.detail ?? 'unknown error'}`,
+			});
+		}
+		if (outcome.kind === 'network') {
+			return new GenesysApiError(this.node, {
+				...base,
+				status: 0,
+				code: outcome.code,
+				kind: kindFor('network'),
+				maybeApplied,
+				message: maybeApplied
+					? `No response from Genesys Cloud (${outcome.code}); the request may have been applied`
+					: `Could not reach Genesys Cloud (${outcome.code})${gaveUp ? `, gave up after ${attempts} attempts in ${seconds(elapsedMs)}` : ''}`,
+			});
+		}
+		const response = result.response as SenderResponse;
+		const body = parseErrorBody(response.body);
+		const contextId = body.contextId ?? response.headers['inin-correlation-id'];
+		const genesysMessage = body.message ?? bodyExcerpt(response.body) ?? `Genesys Cloud answered HTTP ${response.status}`;
+		const common = {
+			...base,
+			status: response.status,
+			code: body.code,
+			contextId,
+			details: body.details,
+			entityId: body.entityId,
+			retryAfterSec: outcome.retryAfterSec,
+			maybeApplied,
+		};
+		if (reason === 'dailyLimit' || reason === 'retryAfterTooLong') {
+			const wait = seconds((outcome.retryAfterSec ?? 0) * 1000);
+			return new GenesysApiError(this.node, {
+				...common,
+				kind: 'dailyLimit',
+				message:
+					reason === 'dailyLimit'
+						? `Genesys Cloud daily limit reached: it asks to wait ${wait} before the next request, so the request was not retried`
+						: `Genesys Cloud is unavailable and asks to wait ${wait}, so the request was not retried`,
+				hint: `Genesys said: "${genesysMessage}". Waits over ${this.policy.maxRetryAfterSec} s are not sat out; run again after the limit resets.`,
+			});
+		}
+		return new GenesysApiError(this.node, {
+			...common,
+			kind: kindFor('response'),
+			message: gaveUp ? `${genesysMessage} (gave up after ${attempts} attempts in ${seconds(elapsedMs)})` : genesysMessage,
+		});
+	}
+
+	private log(message: string): void {
+		this.logger?.(`Genesys Cloud: ${message}`);
+	}
+}
+
+/** The token call's failure, in the terms of the retry rules (a network code is retried, a bad setup is not). */
+function tokenOutcome(error: SenderTokenError, counters: ClientStats): AttemptOutcome {
+	if (error.status > 0) return { kind: 'response', status: error.status };
+	if (!isNetworkCode(error.code)) return { kind: 'network', code: UNKNOWN_FAILURE, sent: false };
+	counters.networkErrors++;
+	return { kind: 'network', code: error.code as string, sent: true };
+}
+
+function tokenMessage(status: number, code: string | undefined): string {
+	if (code === INVALID_CONFIGURATION) {
+		return 'The Genesys Cloud credential is incomplete: it needs a Client ID and a Client Secret';
+	}
+	if (status === 0) return `Could not reach the Genesys Cloud login server (${code ?? 'network error'})`;
+	if (status === 400 || status === 401) {
+		return `Genesys Cloud refused the OAuth client credentials (HTTP ${status}${code ? ` ${code}` : ''})`;
+	}
+	return `Genesys Cloud token request failed (HTTP ${status}${code ? ` ${code}` : ''})`;
+}
+
+function describeOutcome(outcome: AttemptOutcome): string {
+	return outcome.kind === 'network' ? outcome.code : `HTTP ${outcome.status}`;
+}
+
+function seconds(ms: number): string {
+	if (ms >= 3_600_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+	if (ms >= 60_000) return `${Math.round(ms / 60_000)} min`;
+	return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+interface LinkedSignal {
+	signal?: AbortSignal;
+	dispose: () => void;
+}
+
+/** One signal that aborts when either does; `dispose` unhooks it from the long-lived execution signal. */
+function linkSignals(a?: AbortSignal, b?: AbortSignal): LinkedSignal {
+	if (!a || !b || a === b) return { signal: a ?? b, dispose: () => undefined };
+	const controller = new AbortController();
+	if (a.aborted || b.aborted) {
+		controller.abort(a.aborted ? a.reason : b.reason);
+		return { signal: controller.signal, dispose: () => undefined };
+	}
+	const onA = (): void => controller.abort(a.reason);
+	const onB = (): void => controller.abort(b.reason);
+	a.addEventListener('abort', onA, { once: true });
+	b.addEventListener('abort', onB, { once: true });
+	return {
+		signal: controller.signal,
+		dispose: () => {
+			a.removeEventListener('abort', onA);
+			b.removeEventListener('abort', onB);
+		},
+	};
+}

@@ -1,0 +1,69 @@
+/**
+ * The transport of every Genesys Cloud node: import from here only.
+ */
+export { GenesysClient, throttleSettingsOf } from './client';
+export type {
+	ClientSettings,
+	ClientStats,
+	ForContextOptions,
+	GenesysClientConfig,
+	GenesysResponse,
+	RateLimitSettings,
+	RequestOptions,
+	TransportLogger,
+} from './client';
+export {
+	GenesysApiError,
+	GenesysRequestRefused,
+	isGenesysError,
+	parseErrorBody,
+	redactSecrets,
+	STANDALONE_NODE,
+} from './errors';
+export type { ErrorMatch, GenesysErrorBody, GenesysErrorDetail, GenesysErrorInit, GenesysFailureKind } from './errors';
+export { CREDENTIAL_TYPE, N8nSender } from './n8nSender';
+export { checkApiPath, joinApiUrl } from './paths';
+export type { PathCheck } from './paths';
+export {
+	backoffDelayMs,
+	decideRetry,
+	DEFAULT_RETRY_POLICY,
+	isIdempotent,
+	isSuccess,
+	networkErrorWasSent,
+	parseRetryAfter,
+	throttledDelayMs,
+	UNKNOWN_FAILURE,
+} from './retry';
+export type { AttemptOutcome, DecisionInput, GiveUpReason, HttpMethod, RetryDecision, RetryPolicy } from './retry';
+export { CredentialSender, normaliseHeaders, SenderNetworkError, SenderTokenError } from './sender';
+export type {
+	CredentialSenderOptions,
+	HttpSender,
+	QueryParams,
+	QueryValue,
+	RawResponse,
+	SenderRequest,
+	SenderResponse,
+} from './sender';
+export {
+	defaultMarginMs,
+	SYSTEM_CLOCK,
+	Throttle,
+	throttleKey,
+	ThrottleRegistry,
+	throttleRegistry,
+} from './throttle';
+export type { Clock, Permit, ThrottleSettings, ThrottleSnapshot } from './throttle';
+export {
+	ACCESS_TOKEN_FIELD,
+	GenesysTokenError,
+	interpretTokenResponse,
+	INVALID_CONFIGURATION,
+	isNetworkCode,
+	networkErrorCode,
+	parseTokenFailure,
+	requestToken,
+	TOKEN_EXPIRES_AT_FIELD,
+} from './token';
+export type { IssuedToken, TokenFailure } from './token';

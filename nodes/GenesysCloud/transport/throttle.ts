@@ -1,0 +1,312 @@
+/**
+ * Pacing shared by every request of one credential in one execution:
+ * - a rolling window: at most `limit` request starts in ANY interval of `windowMs` (exact, no burst credit);
+ * - a concurrency cap: never more than `maxConcurrency` requests in flight;
+ * - a shared pause: after a 429, no request starts before Retry-After has passed.
+ * Waiters are served first come, first served.
+ */
+import { sleep as n8nSleep } from '../sleep';
+
+export interface ThrottleSettings {
+	/** Request starts allowed per window. */
+	limit: number;
+	windowMs: number;
+	maxConcurrency: number;
+	/**
+	 * Added to the window: the server counts arrivals, which trail our starts by a varying latency, so an
+	 * exact client-side window could look one request too dense at the server.
+	 */
+	marginMs?: number;
+}
+
+export interface Clock {
+	now: () => number;
+	sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export const SYSTEM_CLOCK: Clock = { now: () => Date.now(), sleep: n8nSleep };
+
+export interface ThrottleSnapshot {
+	inFlight: number;
+	queued: number;
+	startsInWindow: number;
+	pausedUntil: number;
+}
+
+/** A slot taken by `acquire`. */
+export interface Permit {
+	/** Frees the concurrency slot; calling it twice is harmless. */
+	release: () => void;
+	/**
+	 * Moves this request's start to now. For a request that actually left later than its slot was granted
+	 * (it waited for a token first): the window must count it when the server saw it, not before.
+	 */
+	restamp: () => void;
+}
+
+interface Stamp {
+	t: number;
+}
+
+interface Waiter {
+	resolve: (permit: Permit) => void;
+	reject: (reason: unknown) => void;
+	done: boolean;
+	signal?: AbortSignal;
+	onAbort?: () => void;
+}
+
+/** 2% of the window, at least 50 ms (event-loop and network jitter), at most 1 s. */
+export function defaultMarginMs(windowMs: number): number {
+	return Math.min(1_000, Math.max(50, Math.ceil(windowMs * 0.02)));
+}
+
+function checkSettings(settings: ThrottleSettings): Required<ThrottleSettings> {
+	const { limit, windowMs, maxConcurrency } = settings;
+	if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+	if (!(windowMs > 0)) throw new RangeError(`windowMs must be positive, got ${windowMs}`);
+	if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
+		throw new RangeError(`maxConcurrency must be a positive integer, got ${maxConcurrency}`);
+	}
+	const marginMs = settings.marginMs ?? defaultMarginMs(windowMs);
+	if (!(marginMs >= 0)) throw new RangeError(`marginMs must be >= 0, got ${marginMs}`);
+	return { limit, windowMs, maxConcurrency, marginMs };
+}
+
+export class Throttle {
+	private settings: Required<ThrottleSettings>;
+	private readonly clock: Clock;
+	/** Start times, oldest first; only the last `limit` matter. */
+	private readonly starts: Stamp[] = [];
+	private readonly queue: Waiter[] = [];
+	private inFlight = 0;
+	private pausedUntil = 0;
+	private pumping = false;
+	private pumpSleep?: AbortController;
+	private lastActivity: number;
+
+	constructor(
+		settings: ThrottleSettings,
+		clock: Partial<Clock> = {},
+		private readonly signal?: AbortSignal,
+	) {
+		this.settings = checkSettings(settings);
+		this.clock = { ...SYSTEM_CLOCK, ...clock };
+		this.lastActivity = this.clock.now();
+	}
+
+	get currentSettings(): Readonly<Required<ThrottleSettings>> {
+		return this.settings;
+	}
+
+	/** Waits for a slot (window, concurrency and pause all allowing), then counts the start. */
+	async acquire(signal?: AbortSignal): Promise<Permit> {
+		signal?.throwIfAborted();
+		this.lastActivity = this.clock.now();
+		if (this.queue.length === 0 && this.waitMs() === 0) return this.start();
+		return await new Promise<Permit>((resolve, reject) => {
+			const waiter: Waiter = { resolve, reject, done: false, signal };
+			if (signal) {
+				waiter.onAbort = () => this.abandon(waiter, signal.reason);
+				signal.addEventListener('abort', waiter.onAbort, { once: true });
+			}
+			this.queue.push(waiter);
+			void this.pump();
+		});
+	}
+
+	/** No request starts before `time` (epoch ms). Only ever extends an existing pause. */
+	pauseUntil(time: number): void {
+		if (time > this.pausedUntil) this.pausedUntil = time;
+		this.lastActivity = this.clock.now();
+	}
+
+	/** Applies stricter settings from a later user of the same shared instance (never loosens). */
+	tighten(settings: ThrottleSettings): void {
+		const next = checkSettings(settings);
+		const current = this.settings;
+		const perMsNext = next.limit / next.windowMs;
+		const perMsCurrent = current.limit / current.windowMs;
+		const window = perMsNext < perMsCurrent ? next : current;
+		this.settings = {
+			limit: window.limit,
+			windowMs: window.windowMs,
+			marginMs: Math.max(current.marginMs, next.marginMs),
+			maxConcurrency: Math.min(current.maxConcurrency, next.maxConcurrency),
+		};
+	}
+
+	snapshot(): ThrottleSnapshot {
+		const now = this.clock.now();
+		const horizon = now - this.settings.windowMs - this.settings.marginMs;
+		return {
+			inFlight: this.inFlight,
+			queued: this.queue.length,
+			startsInWindow: this.starts.filter((stamp) => stamp.t > horizon).length,
+			pausedUntil: this.pausedUntil,
+		};
+	}
+
+	/** Nothing running, waiting or paused, and unused for `idleMs`. */
+	isIdle(now: number, idleMs: number): boolean {
+		return (
+			this.inFlight === 0 && this.queue.length === 0 && this.pausedUntil <= now && now - this.lastActivity >= idleMs
+		);
+	}
+
+	/** Ms until a start is allowed by window and pause; Infinity while the concurrency cap is reached. */
+	private waitMs(): number {
+		if (this.inFlight >= this.settings.maxConcurrency) return Number.POSITIVE_INFINITY;
+		const now = this.clock.now();
+		let earliest = this.pausedUntil;
+		const { limit, windowMs, marginMs } = this.settings;
+		if (this.starts.length >= limit) {
+			earliest = Math.max(earliest, this.starts[this.starts.length - limit].t + windowMs + marginMs);
+		}
+		return Math.max(0, earliest - now);
+	}
+
+	private start(): Permit {
+		const now = this.clock.now();
+		let stamp: Stamp = { t: now };
+		this.insert(stamp);
+		this.inFlight++;
+		this.lastActivity = now;
+		let released = false;
+		return {
+			release: () => {
+				if (released) return;
+				released = true;
+				this.inFlight--;
+				this.lastActivity = this.clock.now();
+				void this.pump();
+			},
+			restamp: () => {
+				const index = this.starts.indexOf(stamp);
+				if (index >= 0) this.starts.splice(index, 1);
+				stamp = { t: this.clock.now() };
+				this.insert(stamp);
+			},
+		};
+	}
+
+	/** Keeps `starts` sorted; restamped entries can land after later ones. */
+	private insert(stamp: Stamp): void {
+		let index = this.starts.length;
+		while (index > 0 && this.starts[index - 1].t > stamp.t) index--;
+		this.starts.splice(index, 0, stamp);
+		// Keep memory bounded: older starts can no longer decide anything.
+		const keep = this.settings.limit * 2 + 64;
+		if (this.starts.length > keep) this.starts.splice(0, this.starts.length - keep);
+	}
+
+	private async pump(): Promise<void> {
+		if (this.pumping) return;
+		this.pumping = true;
+		try {
+			while (this.dropSettledWaiters() > 0) {
+				const wait = this.waitMs();
+				if (wait === Number.POSITIVE_INFINITY) return; // a release will pump again
+				if (wait > 0) {
+					if (await this.sleepForPump(wait)) continue;
+					if (this.signal?.aborted) this.rejectAll(this.signal.reason);
+					return;
+				}
+				const waiter = this.queue.shift() as Waiter;
+				this.settle(waiter);
+				waiter.resolve(this.start());
+			}
+		} finally {
+			this.pumping = false;
+		}
+	}
+
+	/** Sleeps; false when the pump should stop (everyone left, or the execution was cancelled). */
+	private async sleepForPump(ms: number): Promise<boolean> {
+		const controller = new AbortController();
+		this.pumpSleep = controller;
+		const stop = (): void => controller.abort();
+		this.signal?.addEventListener('abort', stop, { once: true });
+		try {
+			if (this.signal?.aborted) return false;
+			await this.clock.sleep(ms, controller.signal);
+			return true;
+		} catch {
+			return false;
+		} finally {
+			this.signal?.removeEventListener('abort', stop);
+			this.pumpSleep = undefined;
+		}
+	}
+
+	private rejectAll(reason: unknown): void {
+		for (const waiter of this.queue.splice(0)) {
+			if (waiter.done) continue;
+			this.settle(waiter);
+			waiter.reject(reason);
+		}
+	}
+
+	private dropSettledWaiters(): number {
+		while (this.queue.length > 0 && this.queue[0].done) this.queue.shift();
+		return this.queue.length;
+	}
+
+	private abandon(waiter: Waiter, reason: unknown): void {
+		if (waiter.done) return;
+		this.settle(waiter);
+		const index = this.queue.indexOf(waiter);
+		if (index >= 0) this.queue.splice(index, 1);
+		waiter.reject(reason);
+		// Nobody left to serve: stop a long pump sleep (e.g. a 429 pause) so no timer outlives the work.
+		if (this.queue.length === 0) this.pumpSleep?.abort();
+	}
+
+	private settle(waiter: Waiter): void {
+		waiter.done = true;
+		if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
+	}
+}
+
+/**
+ * One throttle per credential and execution, so every node and item of a run shares one budget.
+ * Entries left idle are dropped lazily on the next lookup.
+ */
+export class ThrottleRegistry {
+	private readonly entries = new Map<string, Throttle>();
+
+	constructor(
+		private readonly idleMs = 10 * 60_000,
+		private readonly clock: Partial<Clock> = {},
+	) {}
+
+	get(key: string, settings: ThrottleSettings, signal?: AbortSignal): Throttle {
+		this.evictIdle();
+		const existing = this.entries.get(key);
+		if (existing) {
+			existing.tighten(settings);
+			return existing;
+		}
+		const created = new Throttle(settings, this.clock, signal);
+		this.entries.set(key, created);
+		return created;
+	}
+
+	get size(): number {
+		return this.entries.size;
+	}
+
+	evictIdle(): void {
+		const now = (this.clock.now ?? SYSTEM_CLOCK.now)();
+		for (const [key, throttle] of this.entries) {
+			if (throttle.isIdle(now, this.idleMs)) this.entries.delete(key);
+		}
+	}
+}
+
+export const throttleRegistry = new ThrottleRegistry();
+
+/** Registry key: execution + API host + OAuth client (never the secret). */
+export function throttleKey(executionId: string, apiBaseUrl: string, clientId: string): string {
+	return JSON.stringify([executionId, apiBaseUrl, clientId]);
+}

@@ -1,0 +1,221 @@
+/**
+ * Client-credentials token request (API.md 1.1-1.3), used by the credential's preAuthentication.
+ * Concurrent calls for the same client share one request. Failures are rebuilt from the status and the OAuth
+ * `error` / `error_description` only: the raw HTTP error carries the Basic header (id and secret).
+ */
+import { createHash } from 'node:crypto';
+import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IN8nHttpFullResponse } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { resolveHosts } from '../regions';
+import { redactSecrets } from './errors';
+
+/** Names of the credential's hidden fields that hold the token; the transport reads them too. */
+export const ACCESS_TOKEN_FIELD = 'accessToken';
+export const TOKEN_EXPIRES_AT_FIELD = 'tokenExpiresAt';
+
+export const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
+
+const TOKEN_FAILURE_PREFIX = 'Genesys Cloud token request failed';
+
+/** API.md 1.2. `expires_in` is read, never assumed (300 s to 48 h; decimals tolerated for short test tokens). */
+const tokenResponseSchema = z.object({
+	access_token: z.string().min(1),
+	token_type: z.string().optional(),
+	expires_in: z.coerce.number().positive(),
+});
+
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
+
+/** OAuth error body (Go SDK `AuthErrorResponse`). */
+const oauthErrorSchema = z.object({
+	error: z.string().optional(),
+	error_description: z.string().optional(),
+	description: z.string().optional(),
+});
+
+export interface IssuedToken {
+	[ACCESS_TOKEN_FIELD]: string;
+	/** Epoch ms; measured from when the request was sent, so it errs on the early side. */
+	[TOKEN_EXPIRES_AT_FIELD]: number;
+}
+
+/** A failed token request. `httpStatus` is 0 when no response came back. */
+export class GenesysTokenError extends Error {
+	readonly isGenesysTokenError = true;
+
+	constructor(
+		readonly httpStatus: number,
+		readonly oauthError: string | undefined,
+		detail?: string,
+	) {
+		super(tokenFailureMessage(httpStatus, oauthError, detail));
+		this.name = 'GenesysTokenError';
+	}
+}
+
+/** OAuth-style code for a credential that cannot even ask for a token. */
+export const INVALID_CONFIGURATION = 'invalid_configuration';
+
+function tokenFailureMessage(status: number, oauthError: string | undefined, detail?: string): string {
+	let what: string;
+	if (status > 0) what = `HTTP ${status}${oauthError ? ` ${oauthError}` : ''}`;
+	else if (oauthError === INVALID_CONFIGURATION) what = INVALID_CONFIGURATION;
+	else what = `network error ${oauthError ?? 'UNKNOWN'}`;
+	const tail = detail ? ` - ${redactSecrets(detail).slice(0, 300)}` : '';
+	return `${TOKEN_FAILURE_PREFIX}: ${what}${tail}`;
+}
+
+export interface TokenFailure {
+	status: number;
+	code?: string;
+}
+
+/**
+ * Recognises a token failure in any text n8n kept of it. n8n 1.x drops the `cause` of wrapped errors,
+ * so the message is the only thing that reliably survives.
+ */
+export function parseTokenFailure(text: string): TokenFailure | undefined {
+	const index = text.indexOf(TOKEN_FAILURE_PREFIX);
+	if (index < 0) return undefined;
+	const rest = text.slice(index + TOKEN_FAILURE_PREFIX.length);
+	const http = /^: HTTP (\d{3})(?: ([\w.-]+))?/.exec(rest);
+	if (http) return { status: Number(http[1]), code: http[2] };
+	const network = /^: network error ([\w.-]+)/.exec(rest);
+	if (network) return { status: 0, code: network[1] };
+	if (rest.startsWith(`: ${INVALID_CONFIGURATION}`)) return { status: 0, code: INVALID_CONFIGURATION };
+	return undefined;
+}
+
+const inFlight = new Map<string, Promise<IssuedToken>>();
+
+function flightKey(loginBaseUrl: string, clientId: string, clientSecret: string): string {
+	const secretHash = createHash('sha256').update(clientSecret).digest('hex');
+	return `${loginBaseUrl}\n${clientId}\n${secretHash}`;
+}
+
+function readString(credentials: ICredentialDataDecryptedObject, key: string): string {
+	const value = credentials[key];
+	return typeof value === 'string' ? value.trim() : '';
+}
+
+/**
+ * Fetches a new token for these credentials. Callers arriving while one request is running get its result.
+ */
+export async function requestToken(
+	helper: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+	now: () => number = Date.now,
+): Promise<IssuedToken> {
+	const { loginBaseUrl } = resolveHosts(credentials);
+	const clientId = readString(credentials, 'clientId');
+	const clientSecret = readString(credentials, 'clientSecret');
+	if (!clientId || !clientSecret) {
+		throw new GenesysTokenError(0, INVALID_CONFIGURATION, 'the credential needs a Client ID and a Client Secret');
+	}
+	const key = flightKey(loginBaseUrl, clientId, clientSecret);
+	const running = inFlight.get(key);
+	if (running) return await running;
+	const request = fetchToken(helper, `${loginBaseUrl}/oauth/token`, clientId, clientSecret, now);
+	inFlight.set(key, request);
+	try {
+		return await request;
+	} finally {
+		inFlight.delete(key);
+	}
+}
+
+async function fetchToken(
+	helper: IHttpRequestHelper,
+	url: string,
+	clientId: string,
+	clientSecret: string,
+	now: () => number,
+): Promise<IssuedToken> {
+	const sentAt = now();
+	const basic = Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64');
+	let response: IN8nHttpFullResponse | undefined;
+	let failureCode = 'UNKNOWN';
+	try {
+		response = (await helper.helpers.httpRequest({
+			method: 'POST',
+			url,
+			headers: {
+				Authorization: `Basic ${basic}`,
+				'Content-Type': 'application/x-www-form-urlencoded',
+				Accept: 'application/json',
+			},
+			body: 'grant_type=client_credentials',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: TOKEN_REQUEST_TIMEOUT_MS,
+		})) as IN8nHttpFullResponse;
+	} catch (error) {
+		// Only the code is kept: the error object holds the request config, Basic header included.
+		failureCode = networkErrorCode(error);
+	}
+	if (response === undefined) throw new GenesysTokenError(0, failureCode);
+	return interpretTokenResponse(response, sentAt);
+}
+
+export function interpretTokenResponse(response: IN8nHttpFullResponse, sentAt: number): IssuedToken {
+	const body = parseJson(response.body);
+	if (response.statusCode < 200 || response.statusCode >= 300) {
+		const oauth = oauthErrorSchema.safeParse(body);
+		const error = oauth.success ? oauth.data.error : undefined;
+		const detail = oauth.success ? (oauth.data.error_description ?? oauth.data.description) : undefined;
+		throw new GenesysTokenError(response.statusCode, error, detail);
+	}
+	const parsed = tokenResponseSchema.safeParse(body);
+	if (!parsed.success) {
+		throw new GenesysTokenError(response.statusCode, 'invalid_token_response', 'the response has no usable access_token / expires_in');
+	}
+	return {
+		[ACCESS_TOKEN_FIELD]: parsed.data.access_token,
+		[TOKEN_EXPIRES_AT_FIELD]: Math.floor(sentAt + parsed.data.expires_in * 1000),
+	};
+}
+
+function parseJson(body: unknown): unknown {
+	if (Buffer.isBuffer(body)) return parseJson(body.toString('utf8'));
+	if (typeof body !== 'string') return body;
+	try {
+		return JSON.parse(body) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+const ERROR_CODE_PATTERN = /^(E[A-Z0-9_]{2,}|ERR_[A-Z0-9_]+)$/;
+
+/** The network error code (ECONNRESET, ETIMEDOUT, ...) of an error or anything in its cause chain. */
+export function networkErrorCode(error: unknown): string {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && ERROR_CODE_PATTERN.test(code)) return normaliseCode(code, current);
+		current = (current as { cause?: unknown }).cause;
+	}
+	const text = error instanceof Error ? error.message : '';
+	return codeFromText(text) ?? 'UNKNOWN';
+}
+
+/** Axios reports its own timeout as ECONNABORTED; call it what it is. */
+function normaliseCode(code: string, error: object): string {
+	const message = (error as { message?: unknown }).message;
+	if (code === 'ECONNABORTED' && typeof message === 'string' && /timeout/i.test(message)) return 'ETIMEDOUT';
+	return code;
+}
+
+/** Shape of a Node/axios network error code (ECONNRESET, ERR_SOCKET_...). */
+export function isNetworkCode(code: string | undefined): boolean {
+	return code !== undefined && ERROR_CODE_PATTERN.test(code);
+}
+
+export function codeFromText(text: string): string | undefined {
+	const match = /\b(E[A-Z]{3,}[A-Z_]*|ERR_[A-Z_]+)\b/.exec(text);
+	if (match) return match[1];
+	if (/socket hang up/i.test(text)) return 'ECONNRESET';
+	if (/timeout of \d+ms exceeded|timed out/i.test(text)) return 'ETIMEDOUT';
+	return undefined;
+}

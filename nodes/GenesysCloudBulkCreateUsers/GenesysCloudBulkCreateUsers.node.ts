@@ -1,0 +1,42 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { bulkCreateUsersProperties } from './description';
+import { executeBulkCreateUsers } from './execute';
+import { getUserFields } from './methods/resourceMapping';
+
+export class GenesysCloudBulkCreateUsers implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Genesys Cloud Bulk Create Users',
+		name: 'genesysCloudBulkCreateUsers',
+		icon: { light: 'file:genesysCloudBulkCreateUsers.svg', dark: 'file:genesysCloudBulkCreateUsers.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["dryRun"] ? "Dry run" : "Create users" }}',
+		description: 'Create many Genesys Cloud users, one request per user, within the API rate limits',
+		defaults: {
+			name: 'Genesys Cloud Bulk Create Users',
+		},
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Success', 'Failure'],
+		credentials: [
+			{
+				name: 'genesysCloudOAuth2Api',
+				required: true,
+			},
+		],
+		usableAsTool: true,
+		properties: bulkCreateUsersProperties,
+	};
+
+	methods = {
+		resourceMapping: {
+			getUserFields,
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeBulkCreateUsers.call(this);
+	}
+}

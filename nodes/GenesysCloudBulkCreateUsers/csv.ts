@@ -1,0 +1,389 @@
+/**
+ * CSV reading: bytes to text, delimiter detection, and records read with csv-parse.
+ *
+ * csv-parse cannot carry on after a broken quote: it keeps reading in quoted mode (the rows after it are
+ * lost), and with skip_records_with_error a value followed by text after its closing quote ends the parse
+ * without an error. So a quote error stops csv-parse; the record becomes one broken row and a new parse
+ * starts on the line after the one where its quote opened, so a stray quote costs one row, not the file.
+ *
+ * Row numbers are spreadsheet rows: the header is row 1 (when it is the first line), a blank line still
+ * takes a row, and a record whose quoted value spans lines takes one row.
+ */
+import { CsvError, parse, type CsvErrorCode, type InfoRecord, type Options } from 'csv-parse/sync';
+
+export type CsvDelimiter = ',' | ';' | '\t';
+
+const DELIMITERS: readonly CsvDelimiter[] = [',', ';', '\t'];
+
+/** The file is not a CSV we can read at all (returned, not thrown); the caller adds which item it came from. */
+export class CsvFileError extends Error {
+	constructor(
+		message: string,
+		readonly hint: string,
+	) {
+		super(message);
+		this.name = 'CsvFileError';
+	}
+}
+
+export interface CsvCells {
+	kind: 'cells';
+	row: number;
+	cells: string[];
+}
+
+export interface CsvBroken {
+	kind: 'broken';
+	row: number;
+	problem: string;
+}
+
+export type CsvRecord = CsvCells | CsvBroken;
+
+export interface CsvDocument {
+	delimiter: CsvDelimiter;
+	/** Header names, trimmed. */
+	header: string[];
+	headerRow: number;
+	/** Data records after the header, blank lines skipped, in file order. */
+	records(): Generator<CsvRecord>;
+}
+
+const SAVE_AS_CSV = 'Export or save the file as "CSV UTF-8 (comma delimited)" and run again.';
+
+const SIGNATURES: ReadonlyArray<{ bytes: number[]; kind: string }> = [
+	{ bytes: [0x50, 0x4b, 0x03, 0x04], kind: 'an Excel workbook (.xlsx) or another zip file' },
+	{ bytes: [0xd0, 0xcf, 0x11, 0xe0], kind: 'a legacy Excel (.xls) or other Office file' },
+	{ bytes: [0x25, 0x50, 0x44, 0x46], kind: 'a PDF document' },
+	{ bytes: [0x89, 0x50, 0x4e, 0x47], kind: 'a PNG image' },
+	{ bytes: [0xff, 0xd8, 0xff], kind: 'a JPEG image' },
+	{ bytes: [0x47, 0x49, 0x46, 0x38], kind: 'a GIF image' },
+	{ bytes: [0x1f, 0x8b], kind: 'a gzip archive' },
+];
+
+function startsWith(data: Uint8Array, bytes: readonly number[]): boolean {
+	return bytes.length <= data.length && bytes.every((byte, index) => data[index] === byte);
+}
+
+const SNIFF_BYTES = 8192;
+
+function notText(data: Uint8Array): CsvFileError | undefined {
+	const signature = SIGNATURES.find((entry) => startsWith(data, entry.bytes));
+	if (signature)
+		return new CsvFileError(`is not a CSV file: it looks like ${signature.kind}`, SAVE_AS_CSV);
+	const end = Math.min(data.length, SNIFF_BYTES);
+	for (let index = 0; index < end; index++) {
+		if (data[index] === 0)
+			return new CsvFileError('is not a CSV file: it contains binary data', SAVE_AS_CSV);
+	}
+	return undefined;
+}
+
+/** Text for detection and messages, and the same text as UTF-8 bytes for csv-parse. */
+interface DecodedCsv {
+	text: string;
+	utf8: Buffer;
+}
+
+function fromText(text: string): DecodedCsv {
+	return { text, utf8: Buffer.from(text, 'utf8') };
+}
+
+function asBuffer(data: Uint8Array): Buffer {
+	return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * UTF-8 with or without BOM; UTF-16 when it has a BOM (Excel's "Unicode text"); bytes that are not valid
+ * UTF-8 are read as Windows-1252, which is what Excel's plain "CSV" writes.
+ */
+function decodeCsv(data: Uint8Array): DecodedCsv | CsvFileError {
+	if (startsWith(data, [0xff, 0xfe])) return fromText(new TextDecoder('utf-16le').decode(data));
+	if (startsWith(data, [0xfe, 0xff])) return fromText(new TextDecoder('utf-16be').decode(data));
+	const problem = notText(data);
+	if (problem) return problem;
+	const hasBom = startsWith(data, [0xef, 0xbb, 0xbf]);
+	try {
+		// Valid UTF-8 goes to csv-parse unchanged (no copy); its `bom` option drops the BOM.
+		return { text: new TextDecoder('utf-8', { fatal: true }).decode(data), utf8: asBuffer(data) };
+	} catch {
+		return fromText(new TextDecoder('windows-1252').decode(hasBom ? data.subarray(3) : data));
+	}
+}
+
+/** Bytes to text (see decodeCsv). */
+export function decodeCsvBytes(data: Uint8Array): string | CsvFileError {
+	const decoded = decodeCsv(data);
+	return decoded instanceof CsvFileError ? decoded : decoded.text;
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+function isLineBreak(code: number): boolean {
+	return code === LF || code === CR;
+}
+
+/** Index of the first character of the line after the one holding `from`. */
+function nextLineStart(text: string, from: number): number {
+	let index = from;
+	while (index < text.length && !isLineBreak(text.charCodeAt(index))) index++;
+	if (index >= text.length) return text.length;
+	return text.charCodeAt(index) === CR && text.charCodeAt(index + 1) === LF ? index + 2 : index + 1;
+}
+
+/** Skips lines that hold only whitespace (they carry no header). */
+function firstContentLine(text: string): number {
+	let index = 0;
+	while (index < text.length) {
+		const end = nextLineStart(text, index);
+		if (text.slice(index, end).trim() !== '') return index;
+		index = end;
+	}
+	return text.length;
+}
+
+const DETECT_LIMIT = 65536;
+
+/** The delimiter used most in the header line, counted outside quotes; a comma on a tie or none. */
+export function detectDelimiter(text: string): CsvDelimiter {
+	const counts = new Map<number, number>(
+		DELIMITERS.map((delimiter) => [delimiter.charCodeAt(0), 0]),
+	);
+	let inQuotes = false;
+	const start = firstContentLine(text);
+	const end = Math.min(text.length, start + DETECT_LIMIT);
+	for (let index = start; index < end; index++) {
+		const code = text.charCodeAt(index);
+		if (code === QUOTE) inQuotes = !inQuotes;
+		else if (!inQuotes && isLineBreak(code)) break;
+		else if (!inQuotes && counts.has(code)) counts.set(code, (counts.get(code) ?? 0) + 1);
+	}
+	let best: CsvDelimiter = ',';
+	let bestCount = 0;
+	for (const delimiter of DELIMITERS) {
+		const count = counts.get(delimiter.charCodeAt(0)) ?? 0;
+		if (count > bestCount) {
+			best = delimiter;
+			bestCount = count;
+		}
+	}
+	return best;
+}
+
+function isBlankRecord(cells: readonly string[]): boolean {
+	return cells.every((cell) => cell.trim() === '');
+}
+
+/** Extra trailing cells are fine when empty (spreadsheets pad rows); anything else is a broken record. */
+function fitToHeader(record: CsvCells, columns: number): CsvRecord {
+	const count = record.cells.length;
+	if (count === columns) return record;
+	if (count > columns && record.cells.slice(columns).every((cell) => cell.trim() === '')) {
+		record.cells.length = columns;
+		return record;
+	}
+	return {
+		kind: 'broken',
+		row: record.row,
+		problem: `it has ${count} value${count === 1 ? '' : 's'} but the header has ${columns} columns`,
+	};
+}
+
+const AFTER_CLOSING_QUOTE =
+	'unexpected text after a closing quote (quotes inside a value must be doubled)';
+
+/** csv-parse errors that break one record; any other error is a fault of ours and is thrown. */
+const QUOTE_PROBLEMS: Partial<Record<CsvErrorCode, string>> = {
+	CSV_QUOTE_NOT_CLOSED: 'a quoted value opened on this row is never closed',
+	CSV_INVALID_CLOSING_QUOTE: AFTER_CLOSING_QUOTE,
+	CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: AFTER_CLOSING_QUOTE,
+	// Only when the quote follows a closed quoted value ("a" "b"); see isQuoteInText.
+	INVALID_OPENING_QUOTE: AFTER_CLOSING_QUOTE,
+};
+
+/** A quote inside an unquoted value (5'10"), which is text; `quoting` tells a quoted value came before it. */
+function isQuoteInText(error: CsvError): boolean {
+	return error.code === 'INVALID_OPENING_QUOTE' && error.quoting !== true;
+}
+
+/** Where a parse starts: a byte offset into the UTF-8 input and the rows that come before it. */
+interface Cursor {
+	offset: number;
+	row: number;
+}
+
+/** csv-parse copies its counters onto the error, typed `unknown` there. */
+function errorCounter(
+	error: CsvError,
+	name: 'bytes' | 'column' | 'empty_lines' | 'records',
+): number {
+	const value = error[name];
+	return typeof value === 'number' ? value : 0;
+}
+
+/** Index of the first byte of the line after the one holding byte `from`. */
+function byteLineAfter(input: Buffer, from: number): number {
+	let index = from;
+	while (index < input.length && !isLineBreak(input[index])) index++;
+	if (index >= input.length) return input.length;
+	return input[index] === CR && input[index + 1] === LF ? index + 2 : index + 1;
+}
+
+/**
+ * All records of a file, blank ones left out (their rows still count). One csv-parse run reads a clean
+ * file; each broken quote costs one more run, started after it.
+ */
+class RecordReader {
+	private readonly records: CsvRecord[] = [];
+	private readonly options: Options;
+
+	constructor(
+		private readonly input: Buffer,
+		delimiter: CsvDelimiter,
+	) {
+		this.options = {
+			bom: true,
+			delimiter,
+			// Any line end, also mixed in one file; CRLF first so it counts as one break.
+			record_delimiter: ['\r\n', '\n', '\r'],
+			// Counts are checked against the header by fitToHeader, with a message naming both.
+			relax_column_count: true,
+			// Blank and whitespace-only lines are counted in info.empty_lines, which keeps row numbers.
+			skip_empty_lines: true,
+			// Allows spaces around a quoted value; unquoted values come trimmed, as mapping trims them anyway.
+			trim: true,
+		};
+	}
+
+	read(): CsvRecord[] {
+		let cursor: Cursor | undefined = { offset: 0, row: 0 };
+		while (cursor) cursor = this.readFrom(cursor);
+		return this.records;
+	}
+
+	/** Reads to the end of the file (undefined) or to the first broken record (where to go on). */
+	private readFrom(start: Cursor): Cursor | undefined {
+		let last = start;
+		try {
+			parse(this.input.subarray(start.offset), {
+				...this.options,
+				on_record: (cells: string[], info: InfoRecord) => {
+					last = this.after(start, info);
+					this.add(last.row, cells);
+					return null;
+				},
+			});
+			return undefined;
+		} catch (error) {
+			if (!(error instanceof CsvError)) throw error;
+			if (isQuoteInText(error)) return this.readRelaxed(last);
+			return this.broken(error, start);
+		}
+	}
+
+	/**
+	 * A quote inside an unquoted value (5'10") is text: that one record is read again with relax_quotes.
+	 * relax_quotes would also accept text after a closing quote, so the record is checked for that first.
+	 */
+	private readRelaxed(start: Cursor): Cursor | undefined {
+		const found: Array<{ cells: string[]; end: Cursor }> = [];
+		try {
+			parse(this.input.subarray(start.offset), {
+				...this.options,
+				relax_quotes: true,
+				to: 1,
+				on_record: (cells: string[], info: InfoRecord) => {
+					found.push({ cells, end: this.after(start, info) });
+					return null;
+				},
+			});
+		} catch (error) {
+			if (!(error instanceof CsvError)) throw error;
+			return this.broken(error, start);
+		}
+		if (found.length === 0) return undefined;
+		const { cells, end } = found[0];
+		const closing = this.closingQuoteError(start.offset, end.offset);
+		if (closing) return this.broken(closing, start);
+		this.add(end.row, cells);
+		return end;
+	}
+
+	/** The first quote error in input[from, to), read strictly, other than quotes inside unquoted values. */
+	private closingQuoteError(from: number, to: number): CsvError | undefined {
+		const errors: CsvError[] = [];
+		parse(this.input.subarray(from, to), {
+			...this.options,
+			skip_records_with_error: true,
+			on_skip: (error: CsvError | undefined) => {
+				if (error && !isQuoteInText(error)) errors.push(error);
+				return undefined;
+			},
+		});
+		return errors[0];
+	}
+
+	/** Position after the record csv-parse just read; skipped empty lines keep their rows. */
+	private after(start: Cursor, info: InfoRecord): Cursor {
+		return {
+			offset: start.offset + info.bytes,
+			row: start.row + info.records + info.empty_lines,
+		};
+	}
+
+	private add(row: number, cells: string[]): void {
+		if (!isBlankRecord(cells)) this.records.push({ kind: 'cells', row, cells });
+	}
+
+	/** Records a broken row and returns the start of the line after the one where its quote opened. */
+	private broken(error: CsvError, start: Cursor): Cursor {
+		const problem = QUOTE_PROBLEMS[error.code];
+		if (problem === undefined) throw error;
+		const row =
+			start.row + errorCounter(error, 'records') + errorCounter(error, 'empty_lines') + 1;
+		this.records.push({ kind: 'broken', row, problem });
+		// csv-parse's byte count stops at the last field boundary: the record's start for its first
+		// field, else the delimiter before the failing field. The quote is the first one after it.
+		const column = errorCounter(error, 'column');
+		const fieldStart = start.offset + errorCounter(error, 'bytes') + (column > 0 ? 1 : 0);
+		const quote = this.input.indexOf(QUOTE, fieldStart);
+		return { offset: byteLineAfter(this.input, quote === -1 ? fieldStart : quote), row };
+	}
+}
+
+/**
+ * Opens a CSV: decodes, detects the delimiter and reads the header (first non-blank record).
+ * Returns a CsvFileError when the bytes are not a CSV or there is no header.
+ */
+export function openCsv(data: Uint8Array, delimiter?: CsvDelimiter): CsvDocument | CsvFileError {
+	const decoded = decodeCsv(data);
+	if (decoded instanceof CsvFileError) return decoded;
+	if (decoded.text.trim() === '') {
+		return new CsvFileError('is empty: a header row is needed', SAVE_AS_CSV);
+	}
+	const chosen = delimiter ?? detectDelimiter(decoded.text);
+	const all = new RecordReader(decoded.utf8, chosen).read();
+	const first = all[0];
+	if (!first) return new CsvFileError('is empty: a header row is needed', SAVE_AS_CSV);
+	if (first.kind === 'broken') {
+		return new CsvFileError(
+			`has a malformed header row (row ${first.row}): ${first.problem}`,
+			SAVE_AS_CSV,
+		);
+	}
+	const header = first.cells.map((cell) => cell.trim());
+	const columns = header.length;
+	return {
+		delimiter: chosen,
+		header,
+		headerRow: first.row,
+		*records(): Generator<CsvRecord> {
+			for (let index = 1; index < all.length; index++) {
+				const record = all[index];
+				yield record.kind === 'cells' ? fitToHeader(record, columns) : record;
+			}
+		},
+	};
+}

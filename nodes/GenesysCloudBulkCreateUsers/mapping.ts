@@ -1,0 +1,225 @@
+/**
+ * From input (item JSON, CSV cells, resourceMapper values) to a record keyed by user field, and from clean
+ * values to the CreateUser body. Pure: no n8n, no HTTP. Type checks and validation live in validate.ts.
+ */
+import { matchField, USER_FIELD_IDS, type AliasMatch, type UserFieldId } from './aliases';
+import type { Contact, CreateUserBody } from './schema';
+import type { FollowUps } from './types';
+
+/** Raw values by user field, as found in the input (not yet trimmed or type-checked). */
+export type MappedRecord = Partial<Record<UserFieldId, unknown>>;
+
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(USER_FIELD_IDS);
+
+/** Absent for mapping purposes: undefined, null, a blank string or an empty list. */
+export function isBlank(value: unknown): boolean {
+	if (value === undefined || value === null) return true;
+	if (typeof value === 'string') return value.trim() === '';
+	if (Array.isArray(value)) return value.length === 0;
+	return false;
+}
+
+export function hasAnyValue(record: MappedRecord): boolean {
+	for (const field of USER_FIELD_IDS) {
+		if (!isBlank(record[field])) return true;
+	}
+	return false;
+}
+
+/**
+ * Auto-mapping of one object's top-level keys. Items of one run usually share their keys, so matches are
+ * memoised per key; when several keys map to one field, the best-ranked non-blank value wins.
+ */
+export class AutoMapper {
+	private readonly cache = new Map<string, AliasMatch | null>();
+
+	map(source: Readonly<Record<string, unknown>>): MappedRecord {
+		const record: MappedRecord = {};
+		const ranks: Partial<Record<UserFieldId, number>> = {};
+		for (const key of Object.keys(source)) {
+			const match = this.match(key);
+			if (!match) continue;
+			const value = source[key];
+			if (isBlank(value)) continue;
+			const current = ranks[match.field];
+			if (current !== undefined && current <= match.rank) continue;
+			ranks[match.field] = match.rank;
+			record[match.field] = value;
+		}
+		return record;
+	}
+
+	/** Keys of the source that are not user fields: reported when an item maps to nothing. */
+	unmappedKeys(source: Readonly<Record<string, unknown>>): string[] {
+		return Object.keys(source).filter((key) => !this.match(key));
+	}
+
+	private match(key: string): AliasMatch | undefined {
+		let match = this.cache.get(key);
+		if (match === undefined) {
+			match = matchField(key) ?? null;
+			this.cache.set(key, match);
+		}
+		return match ?? undefined;
+	}
+}
+
+/** For one field: the CSV column indexes that may hold it, best first. */
+export interface ColumnSource {
+	field: UserFieldId;
+	columns: number[];
+}
+
+export interface CsvColumnMap {
+	sources: ColumnSource[];
+	/** Header names that match no user field (ignored). */
+	unmapped: string[];
+}
+
+/** Maps a CSV header once per file, so each record costs only array lookups. */
+export function mapCsvHeader(header: readonly string[]): CsvColumnMap {
+	const byField = new Map<UserFieldId, Array<{ column: number; rank: number }>>();
+	const unmapped: string[] = [];
+	header.forEach((name, column) => {
+		const trimmed = name.trim();
+		if (trimmed === '') return;
+		const match = matchField(trimmed);
+		if (!match) {
+			unmapped.push(trimmed);
+			return;
+		}
+		const list = byField.get(match.field) ?? [];
+		list.push({ column, rank: match.rank });
+		byField.set(match.field, list);
+	});
+	const sources: ColumnSource[] = [];
+	for (const [field, list] of byField) {
+		list.sort((a, b) => a.rank - b.rank || a.column - b.column);
+		sources.push({ field, columns: list.map((entry) => entry.column) });
+	}
+	return { sources, unmapped };
+}
+
+export function mapCsvCells(map: CsvColumnMap, cells: readonly string[]): MappedRecord {
+	const record: MappedRecord = {};
+	for (const source of map.sources) {
+		for (const column of source.columns) {
+			const cell = cells[column];
+			if (cell !== undefined && cell.trim() !== '') {
+				record[source.field] = cell;
+				break;
+			}
+		}
+	}
+	return record;
+}
+
+/** Define-below values of the resourceMapper: keys are already field ids; unknown keys are dropped. */
+export function mapDefinedValues(
+	value: Readonly<Record<string, unknown>> | null | undefined,
+): MappedRecord {
+	const record: MappedRecord = {};
+	if (!value) return record;
+	for (const key of Object.keys(value)) {
+		if (!KNOWN_FIELDS.has(key) || isBlank(value[key])) continue;
+		record[key as UserFieldId] = value[key];
+	}
+	return record;
+}
+
+/**
+ * CSV mode: define-below values fill the fields a row leaves empty. A default `name` does not override
+ * a row that has its own first or last name (that row's name is composed from them).
+ */
+export function applyDefaults(record: MappedRecord, defaults: MappedRecord): MappedRecord {
+	const merged: MappedRecord = { ...record };
+	const rowHasNameParts = !isBlank(record.firstName) || !isBlank(record.lastName);
+	for (const field of Object.keys(defaults) as UserFieldId[]) {
+		if (!isBlank(merged[field])) continue;
+		if (field === 'name' && rowHasNameParts) continue;
+		merged[field] = defaults[field];
+	}
+	return merged;
+}
+
+/** Trimmed, type-checked values of one row (validate.ts produces them). */
+export interface CleanValues {
+	name?: string;
+	firstName?: string;
+	lastName?: string;
+	email?: string;
+	divisionId?: string;
+	department?: string;
+	title?: string;
+	state?: string;
+	password?: string;
+	workPhone?: string;
+	mobilePhone?: string;
+	manager?: string;
+	externalKey?: string;
+}
+
+/** `name`, or first and last name joined when there is no name. */
+export function composeName(values: CleanValues): string | undefined {
+	if (values.name !== undefined) return values.name;
+	const parts = [values.firstName, values.lastName].filter(
+		(part): part is string => part !== undefined,
+	);
+	return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+export type PhoneField = 'workPhone' | 'mobilePhone';
+
+const PHONE_TYPES: ReadonlyArray<{ field: PhoneField; type: 'WORK' | 'MOBILE' }> = [
+	{ field: 'workPhone', type: 'WORK' },
+	{ field: 'mobilePhone', type: 'MOBILE' },
+];
+
+/** Phones become Contact entries, one per media type and label. */
+export function buildAddresses(values: CleanValues): {
+	addresses: Contact[];
+	fields: PhoneField[];
+} {
+	const addresses: Contact[] = [];
+	const fields: PhoneField[] = [];
+	for (const { field, type } of PHONE_TYPES) {
+		const address = values[field];
+		if (address === undefined) continue;
+		addresses.push({ address, mediaType: 'PHONE', type });
+		fields.push(field);
+	}
+	return { addresses, fields };
+}
+
+/** The CreateUser body: only the fields that have a value, so Genesys defaults apply to the rest. */
+export function buildCreateUser(values: CleanValues): {
+	body: Partial<CreateUserBody>;
+	phoneFields: PhoneField[];
+} {
+	const body: Partial<CreateUserBody> = {};
+	const name = composeName(values);
+	if (name !== undefined) body.name = name;
+	if (values.email !== undefined) body.email = values.email;
+	if (values.divisionId !== undefined) body.divisionId = values.divisionId;
+	if (values.department !== undefined) body.department = values.department;
+	if (values.title !== undefined) body.title = values.title;
+	if (values.state !== undefined) body.state = values.state as CreateUserBody['state'];
+	if (values.password !== undefined) body.password = values.password;
+	const { addresses, fields } = buildAddresses(values);
+	if (addresses.length > 0) body.addresses = addresses;
+	return { body, phoneFields: fields };
+}
+
+export function buildFollowUps(
+	values: CleanValues,
+	lists: Omit<FollowUps, 'manager' | 'externalKey'>,
+): FollowUps {
+	const followUps: FollowUps = {
+		roles: lists.roles,
+		skills: lists.skills,
+		queueIds: lists.queueIds,
+	};
+	if (values.manager !== undefined) followUps.manager = values.manager;
+	if (values.externalKey !== undefined) followUps.externalKey = values.externalKey;
+	return followUps;
+}

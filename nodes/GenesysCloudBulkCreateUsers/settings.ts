@@ -1,0 +1,148 @@
+/**
+ * Node-level settings, read once per execution (from the first item when a parameter is an expression)
+ * and checked, so a bad value stops the run before any request with a message naming the parameter.
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+} from 'n8n-workflow';
+
+import type { BulkCreateSettings, OnExisting } from './types';
+
+export const CONCURRENCY_RANGE = { min: 1, max: 20, default: 5 } as const;
+export const REQUESTS_PER_MINUTE_RANGE = { min: 1, max: 3000, default: 300 } as const;
+export const DEFAULT_ROLE_DIVISION = '*';
+
+const INPUT_SOURCES: ReadonlyArray<BulkCreateSettings['inputSource']> = ['items', 'csv'];
+const ON_EXISTING: readonly OnExisting[] = ['skip', 'update', 'fail'];
+
+/** Raw parameter values as n8n hands them over (expressions already resolved). */
+export interface RawSettings {
+	inputSource: unknown;
+	onExisting: unknown;
+	restoreDeleted: unknown;
+	dryRun: unknown;
+	options: IDataObject;
+}
+
+/** Checks raw values; every failure is a NodeOperationError naming the parameter as the user sees it. */
+class SettingsChecker {
+	constructor(private readonly node: INode) {}
+
+	fail(parameter: string, message: string, hint: string): never {
+		throw new NodeOperationError(this.node, `${parameter}: ${message}`, { description: hint });
+	}
+
+	oneOf<T extends string>(
+		parameter: string,
+		value: unknown,
+		allowed: readonly T[],
+		fallback: T,
+	): T {
+		if (value === undefined || value === null || value === '') return fallback;
+		if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+			return value as T;
+		return this.fail(
+			parameter,
+			`must be one of ${allowed.map((entry) => `"${entry}"`).join(', ')} (got ${JSON.stringify(value)})`,
+			`Choose one of the listed values for "${parameter}".`,
+		);
+	}
+
+	flag(parameter: string, value: unknown): boolean {
+		if (value === undefined || value === null || value === '') return false;
+		if (typeof value === 'boolean') return value;
+		if (value === 'true' || value === 'false') return value === 'true';
+		return this.fail(
+			parameter,
+			`must be true or false (got ${JSON.stringify(value)})`,
+			`Turn "${parameter}" on or off.`,
+		);
+	}
+
+	wholeNumber(parameter: string, value: unknown, range: NumberRange): number {
+		if (value === undefined || value === null || value === '') return range.default;
+		const number = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
+		if (
+			typeof number === 'number' &&
+			Number.isInteger(number) &&
+			number >= range.min &&
+			number <= range.max
+		) {
+			return number;
+		}
+		return this.fail(
+			parameter,
+			`must be a whole number from ${range.min} to ${range.max} (got ${JSON.stringify(value)})`,
+			`Set "${parameter}" between ${range.min} and ${range.max}; the default is ${range.default}.`,
+		);
+	}
+
+	optionalText(parameter: string, value: unknown): string | undefined {
+		if (value === undefined || value === null) return undefined;
+		if (typeof value !== 'string') {
+			return this.fail(
+				parameter,
+				`must be text (got ${JSON.stringify(value)})`,
+				`Enter "${parameter}" as text.`,
+			);
+		}
+		const trimmed = value.trim();
+		return trimmed === '' ? undefined : trimmed;
+	}
+
+	roleDivision(value: unknown): string {
+		const parameter = 'Default Role Division';
+		const division = this.optionalText(parameter, value) ?? DEFAULT_ROLE_DIVISION;
+		if (!/\s/.test(division)) return division;
+		return this.fail(
+			parameter,
+			`must be a division ID or * (got ${JSON.stringify(division)})`,
+			'Use a division ID (not its name), or * for all divisions.',
+		);
+	}
+}
+
+interface NumberRange {
+	readonly min: number;
+	readonly max: number;
+	readonly default: number;
+}
+
+/** Raw values to checked settings; `node` is only used to build errors. */
+export function parseSettings(raw: RawSettings, node: INode): BulkCreateSettings {
+	const check = new SettingsChecker(node);
+	const options = raw.options ?? {};
+	const settings: BulkCreateSettings = {
+		inputSource: check.oneOf('Input Source', raw.inputSource, INPUT_SOURCES, 'items'),
+		onExisting: check.oneOf('If User Exists', raw.onExisting, ON_EXISTING, 'skip'),
+		restoreDeleted: check.flag('Restore Deleted Users', raw.restoreDeleted),
+		dryRun: check.flag('Dry Run', raw.dryRun),
+		concurrency: check.wholeNumber('Concurrency', options.concurrency, CONCURRENCY_RANGE),
+		requestsPerMinute: check.wholeNumber(
+			'Requests per Minute',
+			options.requestsPerMinute,
+			REQUESTS_PER_MINUTE_RANGE,
+		),
+		includeSummary: check.flag('Include Summary Item', options.includeSummary),
+		sendInvite: check.flag('Send Invite Email', options.sendInvite),
+		roleDivisionId: check.roleDivision(options.roleDivisionId),
+	};
+	const authority = check.optionalText('External ID Authority', options.externalIdAuthority);
+	if (authority !== undefined) settings.externalIdAuthority = authority;
+	return settings;
+}
+
+/** Reads the node's settings from the first item and checks them before anything is sent. */
+export function readSettings(ctx: IExecuteFunctions): BulkCreateSettings {
+	const raw: RawSettings = {
+		inputSource: ctx.getNodeParameter('inputSource', 0, 'items'),
+		onExisting: ctx.getNodeParameter('onExisting', 0, 'skip'),
+		restoreDeleted: ctx.getNodeParameter('restoreDeleted', 0, false),
+		dryRun: ctx.getNodeParameter('dryRun', 0, false),
+		options: ctx.getNodeParameter('options', 0, {}) as IDataObject,
+	};
+	return parseSettings(raw, ctx.getNode());
+}

@@ -1,0 +1,114 @@
+/**
+ * The contract between reading input (parameters, CSV, mapping, validation) and provisioning users.
+ * CreateUser itself is typed from its zod schema in schema.ts.
+ */
+import type { CreateUserBody } from './schema';
+
+export type OnExisting = 'skip' | 'update' | 'fail';
+
+export type UserStatus =
+	| 'created'
+	| 'updated'
+	| 'restored'
+	| 'existing'
+	| 'planned'
+	| 'invalid'
+	| 'failed';
+
+/** Node-level settings read once per execution. */
+export interface BulkCreateSettings {
+	inputSource: 'items' | 'csv';
+	onExisting: OnExisting;
+	restoreDeleted: boolean;
+	dryRun: boolean;
+	concurrency: number;
+	requestsPerMinute: number;
+	includeSummary: boolean;
+	sendInvite: boolean;
+	externalIdAuthority?: string;
+	/** Division used for role grants when a row names none; `*` means all divisions. */
+	roleDivisionId: string;
+}
+
+export interface RoleGrant {
+	roleId: string;
+	divisionId: string;
+}
+
+export interface SkillGrant {
+	id: string;
+	proficiency: number;
+}
+
+/** Work done after the create (or on an existing user under `update`). */
+export interface FollowUps {
+	/** Manager as an email or a user id, resolved at provisioning time. */
+	manager?: string;
+	externalKey?: string;
+	roles: RoleGrant[];
+	skills: SkillGrant[];
+	queueIds: string[];
+}
+
+/** Where a row came from: drives `row` in the output and pairedItem. */
+export interface RowOrigin {
+	/** Position in the output, 0-based, in input order. */
+	index: number;
+	/** Row number shown to users: item index + 1 for items; for CSV the spreadsheet row number (header = 1, first data row = 2). */
+	row: number;
+	/** n8n input item that carried the row (the CSV file's item for CSV rows). */
+	itemIndex: number;
+}
+
+export interface ValidRow extends RowOrigin {
+	kind: 'valid';
+	email: string;
+	create: CreateUserBody;
+	followUps: FollowUps;
+}
+
+export interface FieldError {
+	/** Genesys or input field name, e.g. `email`, `state`, `roles[1]`. */
+	field: string;
+	message: string;
+}
+
+export interface InvalidRow extends RowOrigin {
+	kind: 'invalid';
+	email?: string;
+	errors: FieldError[];
+}
+
+export type InputRow = ValidRow | InvalidRow;
+
+/** One step of the work done for a user, reported in `steps`. */
+export interface StepResult {
+	step: 'lookup' | 'create' | 'restore' | 'update' | 'manager' | 'externalId' | 'roles' | 'skills' | 'queues' | 'invite';
+	status: 'done' | 'skipped' | 'failed' | 'planned';
+	detail?: string;
+}
+
+export interface ResultError {
+	message: string;
+	code?: string;
+	httpStatus?: number;
+	correlationId?: string;
+	field?: string;
+	/** Every field error of an invalid row. */
+	fields?: FieldError[];
+}
+
+/** The JSON of one output item: exactly one per input row. */
+export interface UserResult {
+	status: UserStatus;
+	row: number;
+	email?: string;
+	userId?: string;
+	user?: Record<string, unknown>;
+	steps: StepResult[];
+	error?: ResultError;
+	/** Dry run: what a real run would do. */
+	action?: 'create' | 'update' | 'restore' | 'skip' | 'fail';
+	/** Dry run: the body of the main write a real run would send (passwords redacted). */
+	body?: Record<string, unknown>;
+}

@@ -1,0 +1,449 @@
+/**
+ * Validation of one mapped record, before anything is written: type checks and trimming here, the Genesys
+ * models through their zod schemas. Every problem of a row is reported, each naming its field. Pure.
+ */
+import type { z } from 'zod';
+
+import type { UserFieldId } from './aliases';
+import {
+	buildCreateUser,
+	buildFollowUps,
+	type CleanValues,
+	type MappedRecord,
+	type PhoneField,
+} from './mapping';
+import {
+	CreateUserSchema,
+	RoleDivisionPairSchema,
+	UserRoutingSkillPostSchema,
+	type CreateUserBody,
+} from './schema';
+import type { FieldError, FollowUps, RoleGrant, SkillGrant } from './types';
+
+/** `field` of an error about the whole row (empty row, malformed CSV record, duplicate). */
+export const ROW_FIELD = 'row';
+
+export const FIELD_LABELS: Readonly<Record<UserFieldId, string>> = {
+	name: 'Name',
+	firstName: 'First name',
+	lastName: 'Last name',
+	email: 'Email',
+	divisionId: 'Division ID',
+	department: 'Department',
+	title: 'Title',
+	state: 'State',
+	password: 'Password',
+	workPhone: 'Work phone',
+	mobilePhone: 'Mobile phone',
+	manager: 'Manager',
+	externalKey: 'External key',
+	roles: 'Roles',
+	skills: 'Skills',
+	queues: 'Queues',
+};
+
+export interface ValidationOptions {
+	/** Division for role grants written without one (`roleId` rather than `roleId:divisionId`). */
+	roleDivisionId: string;
+}
+
+export type RecordCheck =
+	| { ok: true; email: string; create: CreateUserBody; followUps: FollowUps }
+	| { ok: false; email?: string; errors: FieldError[] };
+
+/** One line for an output item: every field error of a row. */
+export function formatFieldErrors(errors: readonly FieldError[]): string {
+	return errors.map((error) => error.message).join('; ');
+}
+
+const MAX_SHOWN = 60;
+
+/** Quotes an input value for a message, shortened; never used for passwords. */
+export function quote(value: string): string {
+	return `'${value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value}'`;
+}
+
+function describeType(value: unknown): string {
+	if (Array.isArray(value)) return 'a list';
+	if (typeof value === 'number') return 'a number';
+	if (typeof value === 'boolean') return 'true/false';
+	if (typeof value === 'object') return 'an object';
+	return `a ${typeof value}`;
+}
+
+/** Text fields; `integers` also accepts whole numbers (employee numbers and phones often arrive as numbers). */
+const TEXT_FIELDS: ReadonlyArray<{ field: keyof CleanValues; integers: boolean }> = [
+	{ field: 'name', integers: false },
+	{ field: 'firstName', integers: false },
+	{ field: 'lastName', integers: false },
+	{ field: 'email', integers: false },
+	{ field: 'divisionId', integers: false },
+	{ field: 'department', integers: false },
+	{ field: 'title', integers: false },
+	{ field: 'state', integers: false },
+	{ field: 'password', integers: false },
+	{ field: 'workPhone', integers: true },
+	{ field: 'mobilePhone', integers: true },
+	{ field: 'manager', integers: false },
+	{ field: 'externalKey', integers: true },
+];
+
+function readText(
+	field: UserFieldId,
+	value: unknown,
+	integers: boolean,
+	errors: FieldError[],
+): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value === 'string') {
+		const trimmed = value.trim();
+		return trimmed === '' ? undefined : trimmed;
+	}
+	if (integers && typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+	const expected = integers ? 'text or a whole number' : 'text';
+	errors.push({
+		field,
+		message: `${FIELD_LABELS[field]} must be ${expected}, not ${describeType(value)}`,
+	});
+	return undefined;
+}
+
+// Digits with the usual separators, an optional leading +, an optional extension (x12, ext. 12, #12).
+const PHONE_PATTERN = /^\+?[0-9\s().\-/]+(?:\s*(?:x|ext\.?|#)\s*[0-9]+)?$/i;
+const MIN_PHONE_DIGITS = 3;
+
+function checkPhone(field: PhoneField, phone: string, errors: FieldError[]): boolean {
+	const digits = phone.replace(/\D/g, '').length;
+	if (PHONE_PATTERN.test(phone) && digits >= MIN_PHONE_DIGITS) return true;
+	errors.push({ field, message: `${FIELD_LABELS[field]} ${quote(phone)} is not a phone number` });
+	return false;
+}
+
+function hasSpace(id: string): boolean {
+	return /\s/.test(id);
+}
+
+function idMessage(label: string, id: string): string {
+	return `${label} ${quote(id)} is not an id (ids have no spaces: use the id, not the name)`;
+}
+
+const EmailCheck = CreateUserSchema.shape.email;
+
+function checkManager(manager: string, email: string | undefined, errors: FieldError[]): void {
+	if (manager.includes('@')) {
+		if (!EmailCheck.safeParse(manager).success) {
+			errors.push({
+				field: 'manager',
+				message: `Manager ${quote(manager)} is not a valid email address or user id`,
+			});
+		} else if (email !== undefined && manager.toLowerCase() === email.toLowerCase()) {
+			errors.push({ field: 'manager', message: 'Manager cannot be the user themself' });
+		}
+	} else if (hasSpace(manager)) {
+		errors.push({ field: 'manager', message: idMessage('Manager', manager) });
+	}
+}
+
+function cleanValues(record: MappedRecord, errors: FieldError[]): CleanValues {
+	const values: CleanValues = {};
+	for (const { field, integers } of TEXT_FIELDS) {
+		const text = readText(field, record[field], integers, errors);
+		if (text !== undefined) values[field] = text;
+	}
+	// Spreadsheets write `Active`; Genesys wants `active`.
+	if (values.state !== undefined) values.state = values.state.toLowerCase();
+	for (const field of ['workPhone', 'mobilePhone'] as const) {
+		const phone = values[field];
+		if (phone !== undefined && !checkPhone(field, phone, errors)) delete values[field];
+	}
+	if (values.divisionId !== undefined && hasSpace(values.divisionId)) {
+		errors.push({
+			field: 'divisionId',
+			message: idMessage(FIELD_LABELS.divisionId, values.divisionId),
+		});
+	}
+	if (values.manager !== undefined) checkManager(values.manager, values.email, errors);
+	return values;
+}
+
+/** Items of a list field: comma (or `;`, `|`, newline) separated text, or an array. */
+function listItems(
+	field: 'roles' | 'skills' | 'queues',
+	value: unknown,
+	errors: FieldError[],
+): unknown[] {
+	if (value === undefined || value === null) return [];
+	if (typeof value === 'string') {
+		return value
+			.split(/[,;|\r\n]+/)
+			.map((part) => part.trim())
+			.filter((part) => part !== '');
+	}
+	if (Array.isArray(value)) return value;
+	errors.push({
+		field,
+		message: `${FIELD_LABELS[field]} must be text (comma-separated) or a list, not ${describeType(value)}`,
+	});
+	return [];
+}
+
+function textOf(value: unknown): string | undefined {
+	if (typeof value !== 'string') return undefined;
+	const trimmed = value.trim();
+	return trimmed === '' ? undefined : trimmed;
+}
+
+function zodMessage(result: z.SafeParseError<unknown>): string {
+	return result.error.issues.map((issue) => issue.message).join(', ');
+}
+
+function parseRole(
+	item: unknown,
+	defaultDivision: string,
+): { grant?: RoleGrant; problem?: string } {
+	let roleId: string | undefined;
+	let divisionId: string | undefined;
+	if (typeof item === 'string') {
+		const parts = item.split(':').map((part) => part.trim());
+		if (parts.length > 2)
+			return { problem: `Role ${quote(item)} must be written roleId or roleId:divisionId` };
+		roleId = parts[0] === '' ? undefined : parts[0];
+		divisionId = parts[1] === undefined || parts[1] === '' ? undefined : parts[1];
+	} else if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+		const entry = item as Record<string, unknown>;
+		roleId = textOf(entry.roleId ?? entry.id);
+		divisionId = textOf(entry.divisionId);
+	} else {
+		return { problem: `Role must be a role id, not ${describeType(item)}` };
+	}
+	const candidate = { roleId, divisionId: divisionId ?? defaultDivision };
+	const result = RoleDivisionPairSchema.safeParse(candidate);
+	if (!result.success) return { problem: `Role: ${zodMessage(result)}` };
+	if (hasSpace(result.data.roleId)) return { problem: idMessage('Role', result.data.roleId) };
+	if (hasSpace(result.data.divisionId)) {
+		return { problem: idMessage('Role division', result.data.divisionId) };
+	}
+	return { grant: result.data };
+}
+
+const NUMBER_PATTERN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+function parseProficiency(value: unknown): number | string {
+	if (typeof value === 'number') return value;
+	if (typeof value === 'string' && NUMBER_PATTERN.test(value.trim())) return Number(value.trim());
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+		return 'is missing (write skillId:proficiency, proficiency 0 to 5)';
+	}
+	return typeof value === 'string'
+		? `${quote(value)} is not a number`
+		: `is ${describeType(value)}, not a number`;
+}
+
+function parseSkill(item: unknown): { skill?: SkillGrant; problem?: string } {
+	let id: string | undefined;
+	let rawProficiency: unknown;
+	if (typeof item === 'string') {
+		const parts = item.split(':').map((part) => part.trim());
+		if (parts.length > 2)
+			return { problem: `Skill ${quote(item)} must be written skillId:proficiency` };
+		id = parts[0] === '' ? undefined : parts[0];
+		rawProficiency = parts[1];
+	} else if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+		const entry = item as Record<string, unknown>;
+		id = textOf(entry.id ?? entry.skillId);
+		rawProficiency = entry.proficiency;
+	} else {
+		return {
+			problem: `Skill must be skillId:proficiency or {id, proficiency}, not ${describeType(item)}`,
+		};
+	}
+	if (id === undefined) return { problem: 'Skill id is missing' };
+	if (hasSpace(id)) return { problem: idMessage('Skill', id) };
+	const proficiency = parseProficiency(rawProficiency);
+	if (typeof proficiency === 'string')
+		return { problem: `Skill ${quote(id)}: proficiency ${proficiency}` };
+	const result = UserRoutingSkillPostSchema.safeParse({ id, proficiency });
+	if (!result.success)
+		return { problem: `Skill ${quote(id)}: ${zodMessage(result)} (got ${proficiency})` };
+	return { skill: result.data };
+}
+
+function parseQueue(item: unknown): { queueId?: string; problem?: string } {
+	let id: string | undefined;
+	if (typeof item === 'string') id = textOf(item);
+	else if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+		id = textOf((item as Record<string, unknown>).id);
+	} else return { problem: `Queue must be a queue id, not ${describeType(item)}` };
+	if (id === undefined) return { problem: 'Queue id is missing' };
+	if (hasSpace(id)) return { problem: idMessage('Queue', id) };
+	return { queueId: id };
+}
+
+function readRoles(value: unknown, options: ValidationOptions, errors: FieldError[]): RoleGrant[] {
+	const roles: RoleGrant[] = [];
+	const seen = new Set<string>();
+	listItems('roles', value, errors).forEach((item, index) => {
+		const { grant, problem } = parseRole(item, options.roleDivisionId);
+		if (!grant) {
+			errors.push({ field: `roles[${index}]`, message: problem ?? 'Role is not valid' });
+			return;
+		}
+		const key = `${grant.roleId}\u0000${grant.divisionId}`;
+		if (seen.has(key)) return;
+		seen.add(key);
+		roles.push(grant);
+	});
+	return roles;
+}
+
+function readSkills(value: unknown, errors: FieldError[]): SkillGrant[] {
+	const skills = new Map<string, SkillGrant>();
+	listItems('skills', value, errors).forEach((item, index) => {
+		const { skill, problem } = parseSkill(item);
+		if (!skill) {
+			errors.push({ field: `skills[${index}]`, message: problem ?? 'Skill is not valid' });
+			return;
+		}
+		const earlier = skills.get(skill.id);
+		if (earlier && earlier.proficiency !== skill.proficiency) {
+			errors.push({
+				field: `skills[${index}]`,
+				message: `Skill ${quote(skill.id)} is listed twice with different proficiencies`,
+			});
+			return;
+		}
+		skills.set(skill.id, skill);
+	});
+	return [...skills.values()];
+}
+
+function readQueues(value: unknown, errors: FieldError[]): string[] {
+	const queueIds = new Set<string>();
+	listItems('queues', value, errors).forEach((item, index) => {
+		const { queueId, problem } = parseQueue(item);
+		if (queueId === undefined) {
+			errors.push({ field: `queues[${index}]`, message: problem ?? 'Queue is not valid' });
+			return;
+		}
+		queueIds.add(queueId);
+	});
+	return [...queueIds];
+}
+
+type ListField = 'roles' | 'skills' | 'queues';
+
+interface MemoEntry {
+	items: readonly unknown[];
+	errors: readonly FieldError[];
+}
+
+const MAX_MEMO_ENTRIES = 1000;
+const NO_ITEMS: readonly never[] = Object.freeze([]);
+
+/**
+ * Parsed list cells by their text. Large files repeat a few role and skill combinations on every row, so
+ * each is parsed once and its (frozen) result shared by those rows. Bounded: past the limit, new texts are
+ * parsed without being kept.
+ */
+export class ListMemo {
+	private readonly entries = new Map<string, MemoEntry>();
+
+	read<T>(
+		field: ListField,
+		text: string,
+		parse: (value: unknown, errors: FieldError[]) => T[],
+	): MemoEntry {
+		const key = `${field}\u0000${text}`;
+		let entry = this.entries.get(key);
+		if (!entry) {
+			const errors: FieldError[] = [];
+			const items = Object.freeze(
+				parse(text, errors).map((item) => (typeof item === 'object' ? Object.freeze(item) : item)),
+			);
+			entry = { items, errors };
+			if (this.entries.size < MAX_MEMO_ENTRIES) this.entries.set(key, entry);
+		}
+		return entry;
+	}
+}
+
+/**
+ * Follow-up lists. A row without a list shares one frozen empty array, and with a memo, rows with the same
+ * text share a frozen result: provisioning reads these lists and must not modify them.
+ */
+function readList<T>(
+	field: ListField,
+	value: unknown,
+	parse: (value: unknown, errors: FieldError[]) => T[],
+	errors: FieldError[],
+	memo: ListMemo | undefined,
+): T[] {
+	if (value === undefined || value === null) return NO_ITEMS as unknown as T[];
+	if (!memo || typeof value !== 'string') return parse(value, errors);
+	const entry = memo.read(field, value, parse);
+	for (const error of entry.errors) errors.push({ ...error });
+	return entry.items as T[];
+}
+
+// Fields whose offending value helps the user find the mistake; passwords are never echoed.
+const SHOWN_VALUE_FIELDS: ReadonlySet<string> = new Set(['email', 'state']);
+
+function createUserErrors(
+	result: z.SafeParseError<unknown>,
+	body: Partial<CreateUserBody>,
+	phoneFields: readonly PhoneField[],
+	reported: ReadonlySet<string>,
+): FieldError[] {
+	const errors: FieldError[] = [];
+	for (const issue of result.error.issues) {
+		const [top, index] = issue.path;
+		const field =
+			top === 'addresses' && typeof index === 'number'
+				? (phoneFields[index] ?? 'addresses')
+				: String(top);
+		// A field already reported by the type checks would only repeat itself ("is required").
+		if (reported.has(field)) continue;
+		const value = (body as Record<string, unknown>)[field];
+		const label = FIELD_LABELS[field as UserFieldId] ?? field;
+		let message = `${label} ${issue.message}`;
+		if (SHOWN_VALUE_FIELDS.has(field) && typeof value === 'string') {
+			message += ` (got ${quote(value)})`;
+		}
+		errors.push({ field, message });
+	}
+	return errors;
+}
+
+/** Validates one mapped record and builds what provisioning sends for it; `memo` shares parsed list cells. */
+export function validateRecord(
+	record: MappedRecord,
+	options: ValidationOptions,
+	memo?: ListMemo,
+): RecordCheck {
+	const errors: FieldError[] = [];
+	const values = cleanValues(record, errors);
+	const roles = readList(
+		'roles',
+		record.roles,
+		(value, found) => readRoles(value, options, found),
+		errors,
+		memo,
+	);
+	const skills = readList('skills', record.skills, readSkills, errors, memo);
+	const queueIds = readList('queues', record.queues, readQueues, errors, memo);
+	const { body, phoneFields } = buildCreateUser(values);
+	const parsed = CreateUserSchema.safeParse(body);
+	if (!parsed.success) {
+		const reported = new Set(errors.map((error) => error.field));
+		errors.push(...createUserErrors(parsed, body, phoneFields, reported));
+	}
+	if (errors.length > 0 || !parsed.success) {
+		return { ok: false, email: values.email, errors };
+	}
+	return {
+		ok: true,
+		email: parsed.data.email,
+		create: parsed.data,
+		followUps: buildFollowUps(values, { roles, skills, queueIds }),
+	};
+}

@@ -1,0 +1,96 @@
+/**
+ * Fault knobs and the per-request fault decision. Every /api/v2 request draws the same number of values from
+ * the fault stream whatever knobs are on, so a seed yields the same decisions for the same request order.
+ */
+import type { Random } from './random';
+import type { Faults } from './types';
+
+export const DEFAULT_FAULTS: Readonly<Faults> = {
+	latencyMs: 0,
+	rate429: 0,
+	retryAfterSec: 1,
+	dailyLimit: false,
+	rate5xx: 0,
+	dropConnection: 0,
+	lostResponse: 0,
+	consistencyDelayMs: 0,
+	searchLagMs: 0,
+	pathFilter: undefined,
+};
+
+export type InjectedFault = 'drop' | 'daily' | 'r429' | 'r5xx';
+
+export interface FaultDecision {
+	/** Answered by a fault instead of the route (not applied). */
+	before?: InjectedFault;
+	/** 502, 503 or 504 when before === 'r5xx'. */
+	status5xx?: number;
+	/** Apply the write, then destroy the socket. */
+	loseResponse: boolean;
+}
+
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+const STATUSES_5XX = [502, 503, 504] as const;
+
+function checkProbability(name: string, value: number): void {
+	if (!(value >= 0 && value <= 1)) throw new RangeError(`fault ${name} must be a probability in 0..1, got ${value}`);
+}
+
+/** Merges and validates, so a typo in a test fails loudly instead of silently doing nothing. */
+export function mergeFaults(current: Faults, patch: Partial<Faults>): Faults {
+	const known = new Set(Object.keys(DEFAULT_FAULTS));
+	for (const key of Object.keys(patch)) {
+		if (!known.has(key)) throw new RangeError(`unknown fault knob: ${key}`);
+	}
+	const merged: Faults = { ...current, ...patch };
+	checkProbability('rate429', merged.rate429);
+	checkProbability('rate5xx', merged.rate5xx);
+	checkProbability('dropConnection', merged.dropConnection);
+	checkProbability('lostResponse', merged.lostResponse);
+	if (merged.pathFilter !== undefined) new RegExp(merged.pathFilter);
+	return merged;
+}
+
+const filters = new Map<string, RegExp>();
+
+function pathMatches(filter: string | undefined, path: string): boolean {
+	if (filter === undefined) return true;
+	let regex = filters.get(filter);
+	if (regex === undefined) {
+		regex = new RegExp(filter);
+		filters.set(filter, regex);
+	}
+	return regex.test(path);
+}
+
+export function decideFaults(faults: Faults, method: string, path: string, random: Random): FaultDecision {
+	const rolls = { drop: random.next(), r429: random.next(), r5xx: random.next(), kind: random.next(), lost: random.next() };
+	if (!pathMatches(faults.pathFilter, path)) return { loseResponse: false };
+	if (rolls.drop < faults.dropConnection) return { before: 'drop', loseResponse: false };
+	if (faults.dailyLimit) return { before: 'daily', loseResponse: false };
+	if (rolls.r429 < faults.rate429) return { before: 'r429', loseResponse: false };
+	if (rolls.r5xx < faults.rate5xx) {
+		return { before: 'r5xx', status5xx: STATUSES_5XX[Math.floor(rolls.kind * 3)], loseResponse: false };
+	}
+	return { loseResponse: WRITE_METHODS.has(method) && rolls.lost < faults.lostResponse };
+}
+
+export function latencyFor(faults: Faults, random: Random): number {
+	const latency = faults.latencyMs;
+	if (typeof latency === 'number') return latency;
+	return latency.min + random.next() * Math.max(0, latency.max - latency.min);
+}
+
+/** Seconds until the next UTC midnight, at least an hour: the shape of a daily limit's Retry-After. */
+export function dailyRetryAfterSec(now: number): number {
+	const day = 86_400_000;
+	const untilMidnight = Math.ceil((day - (now % day)) / 1000);
+	return Math.max(3600, untilMidnight);
+}
+
+/** Retry-After as Genesys sends it: integer seconds rounded up, or milliseconds precision when compressed. */
+export function formatRetryAfter(seconds: number, fractional: boolean): string {
+	if (!fractional) return String(Math.max(1, Math.ceil(seconds)));
+	const rounded = Math.max(0.001, Math.ceil(seconds * 1000) / 1000);
+	return String(rounded);
+}

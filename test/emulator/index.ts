@@ -1,0 +1,48 @@
+/**
+ * Genesys Cloud emulator: a real HTTP server on 127.0.0.1 that behaves like Genesys Cloud for everything this
+ * package calls (see README.md beside this file and /docs/ARCHITECTURE.md).
+ *
+ *   const emu = await startEmulator({ seed: 1 });
+ *   // ... point the credential's custom API and login URLs at emu.url ...
+ *   await emu.close();
+ */
+import { EmulatorCore } from './core';
+import { EmulatorServer } from './server';
+import type { Emulator, EmulatorOptions, Faults } from './types';
+
+export { DEFAULT_IDS } from './catalog';
+export { DEFAULT_CLIENT } from './core';
+export { DEFAULT_FAULTS } from './faults';
+export type {
+	Contact,
+	Emulator,
+	EmulatorOptions,
+	EmulatorState,
+	EmulatorStats,
+	EmuUser,
+	Faults,
+	JobScript,
+	JobScripts,
+	JobStep,
+	RecordedRequest,
+	SeedUser,
+	UserState,
+} from './types';
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+	const core = new EmulatorCore(options);
+	const server = new EmulatorServer(core);
+	const url = await server.listen(core.options.port);
+	return {
+		url,
+		state: core.state,
+		requests: core.requests,
+		stats: core.stats,
+		jobs: core.jobs,
+		setFaults: (faults: Partial<Faults>) => core.setFaults(faults),
+		clearFaults: () => core.clearFaults(),
+		expireAllTokens: () => core.tokens.expireAll(core.now()),
+		reset: () => core.reset(),
+		close: () => server.close(),
+	};
+}

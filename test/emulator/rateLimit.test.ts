@@ -1,0 +1,97 @@
+import { startEmulator } from './index';
+import { sleep, TestClient } from './testClient';
+
+const ORG = '/api/v2/organizations/me';
+
+describe('emulator: per-token rolling-window rate limit', () => {
+	test('over the limit is 429 with the normalised body and a Retry-After that frees a slot', async () => {
+		const emu = await startEmulator({ rateLimit: { limit: 3, windowMs: 400 }, fractionalRetryAfter: true });
+		try {
+			const client = await new TestClient(emu.url).login();
+			for (let i = 0; i < 3; i++) expect((await client.get(ORG)).status).toBe(200);
+			const limited = await client.get(ORG);
+			expect(limited.status).toBe(429);
+			const retryAfter = limited.headers.get('retry-after') ?? '';
+			const seconds = Number(retryAfter);
+			expect(seconds).toBeGreaterThan(0);
+			expect(seconds).toBeLessThanOrEqual(0.4);
+			expect(limited.body).toEqual({
+				message: `Rate limit exceeded the maximum. Retry the request in [${retryAfter}] seconds`,
+				code: 'too.many.requests.retry.after',
+				status: 429,
+				contextId: limited.headers.get('inin-correlation-id'),
+				details: [],
+				errors: [],
+			});
+			expect(emu.requests.at(-1)).toMatchObject({ status: 429, fault: 'rateLimit', applied: false });
+			expect(emu.stats.rateLimited).toBe(1);
+
+			await sleep(seconds * 1000 + 5);
+			expect((await client.get(ORG)).status).toBe(200);
+		} finally {
+			await emu.close();
+		}
+	});
+
+	test('refused requests do not occupy the window; the window rolls', async () => {
+		const emu = await startEmulator({ rateLimit: { limit: 2, windowMs: 300 }, fractionalRetryAfter: true });
+		try {
+			const client = await new TestClient(emu.url).login();
+			expect((await client.get(ORG)).status).toBe(200);
+			expect((await client.get(ORG)).status).toBe(200);
+			for (let i = 0; i < 5; i++) expect((await client.get(ORG)).status).toBe(429);
+			await sleep(320);
+			expect((await client.get(ORG)).status).toBe(200);
+			expect((await client.get(ORG)).status).toBe(200);
+			expect((await client.get(ORG)).status).toBe(429);
+			expect(emu.stats.byStatus).toMatchObject({ 200: 5, 429: 6 });
+		} finally {
+			await emu.close();
+		}
+	});
+
+	test('the limit is per token: a second token has its own window', async () => {
+		const emu = await startEmulator({ rateLimit: { limit: 2, windowMs: 60_000 } });
+		try {
+			const first = await new TestClient(emu.url).login();
+			const second = await new TestClient(emu.url).login();
+			await first.get(ORG);
+			await first.get(ORG);
+			expect((await first.get(ORG)).status).toBe(429);
+			expect((await second.get(ORG)).status).toBe(200);
+		} finally {
+			await emu.close();
+		}
+	});
+
+	test('Retry-After is integer seconds (rounded up) by default', async () => {
+		const emu = await startEmulator({ rateLimit: { limit: 1, windowMs: 2_500 } });
+		try {
+			const client = await new TestClient(emu.url).login();
+			await client.get(ORG);
+			const limited = await client.get(ORG);
+			expect(limited.headers.get('retry-after')).toBe('3');
+			expect(limited.body.message).toBe('Rate limit exceeded the maximum. Retry the request in [3] seconds');
+		} finally {
+			await emu.close();
+		}
+	});
+
+	test('the token endpoint is not rate limited; rateLimit: false turns the limiter off', async () => {
+		const emu = await startEmulator({ rateLimit: false });
+		try {
+			const client = await new TestClient(emu.url).login();
+			const statuses = await Promise.all(Array.from({ length: 50 }, () => client.get(ORG)));
+			expect(statuses.every((r) => r.status === 200)).toBe(true);
+		} finally {
+			await emu.close();
+		}
+		const limited = await startEmulator({ rateLimit: { limit: 1, windowMs: 60_000 } });
+		try {
+			for (let i = 0; i < 5; i++) await new TestClient(limited.url).login();
+			expect(limited.stats.tokensIssued).toBe(5);
+		} finally {
+			await limited.close();
+		}
+	});
+});

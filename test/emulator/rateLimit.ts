@@ -1,0 +1,51 @@
+/**
+ * Per-token rolling-window limiter (API.md 2.1: 300 requests per token per minute). Only accepted requests
+ * occupy a slot; a refused one does not, so a client hammering through a 429 storm is not punished further.
+ */
+
+export type LimitVerdict = { accepted: true } | { accepted: false; retryAfterMs: number };
+
+class Window {
+	private readonly times: number[] = [];
+	private head = 0;
+
+	count(now: number, windowMs: number): number {
+		while (this.head < this.times.length && this.times[this.head] <= now - windowMs) this.head++;
+		if (this.head > 1024 && this.head * 2 > this.times.length) {
+			this.times.splice(0, this.head);
+			this.head = 0;
+		}
+		return this.times.length - this.head;
+	}
+
+	oldest(): number | undefined {
+		return this.times[this.head];
+	}
+
+	add(now: number): void {
+		this.times.push(now);
+	}
+}
+
+export class RateLimiter {
+	private readonly windows = new Map<string, Window>();
+
+	constructor(private readonly config: { limit: number; windowMs: number } | false) {}
+
+	check(tokenId: string, now: number): LimitVerdict {
+		if (this.config === false) return { accepted: true };
+		const { limit, windowMs } = this.config;
+		const window = this.windows.get(tokenId) ?? new Window();
+		this.windows.set(tokenId, window);
+		if (window.count(now, windowMs) >= limit) {
+			const oldest = window.oldest();
+			return { accepted: false, retryAfterMs: oldest === undefined ? windowMs : oldest + windowMs - now };
+		}
+		window.add(now);
+		return { accepted: true };
+	}
+
+	clear(): void {
+		this.windows.clear();
+	}
+}

@@ -1,0 +1,28 @@
+/**
+ * Helpers shared by user-scoped routes.
+ */
+import type { EmulatorCore } from '../core';
+import { notFound, type RouteResult } from '../errors';
+import type { EmuUser } from '../types';
+
+export type UserLookup = { user: EmuUser; error?: undefined } | { user?: undefined; error: RouteResult };
+
+/**
+ * A user as user-scoped endpoints see it: 404 while a new user is still propagating (consistencyDelayMs,
+ * API.md 5.1 step 8) and, unless `allowDeleted`, once it is soft-deleted.
+ */
+export function scopedUser(core: EmulatorCore, userId: string, allowDeleted = false): UserLookup {
+	const user = core.state.users.get(userId);
+	if (user === undefined || !core.state.isVisible(userId, core.now()) || (!allowDeleted && user.state === 'deleted')) {
+		return { error: notFound(`User ${userId} not found`, userId) };
+	}
+	return { user };
+}
+
+/** Records a change of a user's own fields: new version, and a new snapshot for the lagging search index. */
+export function bumpUser(core: EmulatorCore, user: EmuUser): void {
+	const now = core.now();
+	user.version += 1;
+	user.updatedAt = now;
+	core.state.recordChange(user, now, core.faults.searchLagMs);
+}

@@ -1,0 +1,114 @@
+import { startEmulator, type Emulator } from './index';
+import { sleep, TestClient } from './testClient';
+
+const SEARCH = '/api/v2/users/search';
+
+describe('emulator: POST /api/v2/users/search', () => {
+	let emu: Emulator;
+	let client: TestClient;
+
+	beforeAll(async () => {
+		emu = await startEmulator({
+			users: [
+				{ id: 'u-ann', name: 'Ann Active', email: 'ann@example.com' },
+				{ id: 'u-ivy', name: 'Ivy Inactive', email: 'ivy@example.com', state: 'inactive' },
+				{ id: 'u-dan', name: 'Dan Deleted', email: 'dan@example.com', state: 'deleted' },
+			],
+		});
+		client = await new TestClient(emu.url).login();
+	});
+	afterAll(() => emu.close());
+	beforeEach(() => emu.reset());
+
+	test('EXACT on email finds the user, case-insensitively, in a UsersSearchResponse', async () => {
+		const res = await client.searchByEmail('ANN@example.com');
+		expect(res.status).toBe(200);
+		expect(res.body).toMatchObject({ total: 1, pageCount: 1, pageSize: 25, pageNumber: 1, types: ['users'] });
+		expect(res.body.results).toEqual([expect.objectContaining({ id: 'u-ann', email: 'ann@example.com', version: 1 })]);
+		expect(res.body.nextPage).toBeUndefined();
+	});
+
+	test('no match is total 0 with an empty results array', async () => {
+		const res = await client.searchByEmail('nobody@example.com');
+		expect(res.status).toBe(200);
+		expect(res.body).toMatchObject({ total: 0, results: [] });
+	});
+
+	test('values are ORed within a criterion; inactive users are found, deleted ones are not', async () => {
+		const res = await client.post(SEARCH, {
+			query: [{ type: 'EXACT', fields: ['email'], values: ['ann@example.com', 'ivy@example.com', 'dan@example.com'] }],
+		});
+		expect(res.body.results.map((u: { id: string }) => u.id).sort()).toEqual(['u-ann', 'u-ivy']);
+	});
+
+	test('deleted users match only when a state criterion asks for deleted (criteria ANDed)', async () => {
+		const res = await client.searchByEmail('dan@example.com', [{ type: 'EXACT', fields: ['state'], values: ['deleted'] }]);
+		expect(res.body.results).toEqual([expect.objectContaining({ id: 'u-dan', state: 'deleted' })]);
+		const activeOnly = await client.searchByEmail('ann@example.com', [{ type: 'EXACT', fields: ['state'], values: ['deleted'] }]);
+		expect(activeOnly.body.total).toBe(0);
+	});
+
+	test('EXACT on id and on name', async () => {
+		const byId = await client.post(SEARCH, { query: [{ type: 'EXACT', fields: ['id'], value: 'u-ivy' }] });
+		expect(byId.body.results.map((u: { id: string }) => u.id)).toEqual(['u-ivy']);
+		const byName = await client.post(SEARCH, { query: [{ type: 'EXACT', fields: ['name'], value: 'ann active' }] });
+		expect(byName.body.results.map((u: { id: string }) => u.id)).toEqual(['u-ann']);
+	});
+
+	test('pageSize over 100, other types, unknown fields and missing values are 400', async () => {
+		const query = [{ type: 'EXACT', fields: ['email'], value: 'ann@example.com' }];
+		expect((await client.post(SEARCH, { pageSize: 101, query })).status).toBe(400);
+		expect((await client.post(SEARCH, { query: [{ type: 'CONTAINS', fields: ['email'], value: 'ann' }] })).status).toBe(400);
+		expect((await client.post(SEARCH, { query: [{ type: 'EXACT', fields: ['title'], value: 'x' }] })).status).toBe(400);
+		expect((await client.post(SEARCH, { query: [{ type: 'EXACT', fields: ['email'] }] })).status).toBe(400);
+		expect((await client.post(SEARCH, { query: [{ type: 'FUZZY', fields: ['email'], value: 'x' }] })).status).toBe(400);
+		expect((await client.post(SEARCH, { query, bogus: true })).status).toBe(400);
+	});
+
+	test('pages: pageSize/pageNumber, nextPage, and GET ?q64= for the next page', async () => {
+		for (let i = 0; i < 5; i++) await client.createUser({ name: `Pager ${i}`, email: `pager${i}@example.com` });
+		const emails = Array.from({ length: 5 }, (_, i) => `pager${i}@example.com`);
+		const first = await client.post(SEARCH, { pageSize: 2, query: [{ type: 'EXACT', fields: ['email'], values: emails }] });
+		expect(first.body).toMatchObject({ total: 5, pageCount: 3, pageSize: 2, pageNumber: 1 });
+		expect(first.body.results).toHaveLength(2);
+		const second = await client.get(`${SEARCH}?q64=${encodeURIComponent(first.body.nextPage)}`);
+		expect(second.body).toMatchObject({ total: 5, pageNumber: 2, previousPage: expect.any(String) });
+		const third = await client.post(SEARCH, { pageSize: 2, pageNumber: 3, query: [{ type: 'EXACT', fields: ['email'], values: emails }] });
+		expect(third.body.results).toHaveLength(1);
+		expect(third.body.nextPage).toBeUndefined();
+		const seen = [...first.body.results, ...second.body.results, ...third.body.results].map((u: { email: string }) => u.email);
+		expect(seen.sort()).toEqual(emails);
+	});
+});
+
+describe('emulator: search lag (searchLagMs)', () => {
+	test('a new user is not found until the lag has passed; updates show the old state meanwhile', async () => {
+		const emu = await startEmulator({ faults: { searchLagMs: 300 } });
+		try {
+			const client = await new TestClient(emu.url).login();
+			const created = (await client.createUser({ name: 'Late Lucy', email: 'lucy@example.com' })).body;
+			expect((await client.searchByEmail('lucy@example.com')).body.total).toBe(0);
+			expect((await client.get(`/api/v2/users/${created.id}`)).status).toBe(200);
+			await sleep(350);
+			const found = await client.searchByEmail('lucy@example.com');
+			expect(found.body.results).toEqual([expect.objectContaining({ id: created.id, state: 'inactive', version: 1 })]);
+
+			await client.patch(`/api/v2/users/${created.id}`, { state: 'active', version: 1 });
+			const stale = await client.searchByEmail('lucy@example.com');
+			expect(stale.body.results[0]).toMatchObject({ state: 'inactive', version: 1 });
+			await sleep(350);
+			const fresh = await client.searchByEmail('lucy@example.com');
+			expect(fresh.body.results[0]).toMatchObject({ state: 'active', version: 2 });
+
+			await client.delete(`/api/v2/users/${created.id}`);
+			const deletedQuery = [{ type: 'EXACT', fields: ['state'], values: ['deleted'] }];
+			expect((await client.searchByEmail('lucy@example.com', deletedQuery)).body.total).toBe(0);
+			expect((await client.searchByEmail('lucy@example.com')).body.total).toBe(1);
+			await sleep(350);
+			expect((await client.searchByEmail('lucy@example.com', deletedQuery)).body.total).toBe(1);
+			expect((await client.searchByEmail('lucy@example.com')).body.total).toBe(0);
+		} finally {
+			await emu.close();
+		}
+	});
+});

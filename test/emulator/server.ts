@@ -1,0 +1,297 @@
+/**
+ * The HTTP front: one node:http server on 127.0.0.1. Order for /api/v2 (each step can answer instead of the
+ * route): latency, dropped connection, bearer token (401), daily limit / injected 429, per-token rolling
+ * window (429), injected 5xx, scripted job answers, routes; then a lost response may swallow a write's answer.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { EmulatorCore } from './core';
+import { badRequest, fail, tooManyRequests, type RouteResult } from './errors';
+import { dailyRetryAfterSec, decideFaults, formatRetryAfter, latencyFor, type FaultDecision } from './faults';
+import { adminRoutes } from './routes/admin';
+import { followupRoutes } from './routes/followups';
+import { jobRoutes } from './routes/jobs';
+import { handleToken } from './routes/oauth';
+import { searchRoutes } from './routes/search';
+import { userRoutes } from './routes/users';
+import { matchRoute, type RequestInfo, type Route } from './router';
+import type { RecordedRequest } from './types';
+
+/** request.bytes.max (API.md 2.1). */
+const MAX_BODY_BYTES = 512_000;
+
+/** Literal paths before templates: search and externalid lookups before /users/{userId}. */
+const API_ROUTES: Route[] = [...searchRoutes, ...followupRoutes, ...jobRoutes, ...userRoutes];
+
+const STATUS_5XX_CODES: Record<number, { code: string; message: string }> = {
+	502: { code: 'bad.gateway', message: 'The server received an invalid response from an upstream server' },
+	503: { code: 'service.unavailable', message: 'Service Unavailable' },
+	504: { code: 'request.timeout', message: 'The request timed out' },
+};
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+		});
+		req.on('end', () => (size > MAX_BODY_BYTES ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
+		req.on('error', reject);
+	});
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** The log keeps bodies for assertions, but never a password or secret in readable form. */
+export function redact(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(redact);
+	if (value === null || typeof value !== 'object') return value;
+	const out: Record<string, unknown> = {};
+	for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+		out[key] = /password|secret/i.test(key) ? '[redacted]' : redact(inner);
+	}
+	return out;
+}
+
+function send(res: ServerResponse, result: RouteResult, correlationId: string): void {
+	if (res.destroyed || res.writableEnded) return;
+	const headers: Record<string, string> = { 'ININ-Correlation-Id': correlationId, ...result.headers };
+	let payload: string | undefined;
+	if (result.body !== undefined && result.status !== 204) {
+		const body = result.isError ? { ...(result.body as object), contextId: correlationId } : result.body;
+		payload = JSON.stringify(body);
+		headers['Content-Type'] = 'application/json';
+	}
+	res.writeHead(result.status, headers);
+	res.end(payload);
+}
+
+type ParsedBody = { ok: true; value: unknown } | { ok: false; error: RouteResult };
+
+function parseJsonBody(raw: string, contentType: string | undefined): ParsedBody {
+	if (raw.length === 0) return { ok: true, value: undefined };
+	if (!/json/i.test(contentType ?? '')) {
+		return { ok: false, error: fail(415, 'unsupported.media.type', `Unsupported media type: ${contentType ?? '(none)'}`) };
+	}
+	try {
+		return { ok: true, value: JSON.parse(raw) };
+	} catch {
+		return { ok: false, error: badRequest('The request body is not valid JSON') };
+	}
+}
+
+export class EmulatorServer {
+	private readonly server: http.Server;
+
+	constructor(private readonly core: EmulatorCore) {
+		this.server = http.createServer((req, res) => {
+			this.handle(req, res).catch((error: unknown) => {
+				send(res, fail(500, 'internal.server.error', `Emulator error: ${String(error)}`), 'emulator-error');
+			});
+		});
+		this.server.keepAliveTimeout = 5_000;
+	}
+
+	async listen(port: number): Promise<string> {
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(port, '127.0.0.1', () => resolve());
+		});
+		const address = this.server.address() as AddressInfo;
+		return `http://127.0.0.1:${address.port}`;
+	}
+
+	async close(): Promise<void> {
+		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+		this.server.closeAllConnections();
+		await closed;
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const method = (req.method ?? 'GET').toUpperCase();
+		const path = url.pathname;
+		const query = Object.fromEntries(url.searchParams.entries());
+		if (path.startsWith('/__emulator/')) return this.handleAdmin(req, res, method, path, query);
+
+		const isApi = path.startsWith('/api/v2/');
+		if (isApi) this.enter(res);
+		const record: RecordedRequest = {
+			seq: this.core.nextSeq(),
+			at: this.core.now(),
+			method,
+			path,
+			query,
+			body: undefined,
+			status: 0,
+			applied: false,
+			correlationId: this.core.random.correlation.uuid(),
+		};
+		this.core.requests.push(record);
+		this.core.stats.total += 1;
+
+		let raw: string;
+		try {
+			raw = await readBody(req);
+		} catch (error) {
+			if (!(error instanceof BodyTooLarge)) throw error;
+			return this.finish(res, record, fail(413, 'request.entity.too.large', `Request body over ${MAX_BODY_BYTES} bytes`));
+		}
+
+		if (path === '/oauth/token') {
+			const form = new URLSearchParams(raw);
+			record.body = redact(Object.fromEntries(form.entries()));
+			const { result, tokenId } = handleToken(this.core, method, req.headers.authorization, form);
+			record.tokenId = tokenId;
+			record.applied = result.applied === true;
+			return this.finish(res, record, result);
+		}
+		if (!isApi) return this.finish(res, record, fail(404, 'not.found', `No such resource: ${method} ${path}`));
+		return this.handleApi(req, res, record, raw);
+	}
+
+	private async handleApi(req: IncomingMessage, res: ServerResponse, record: RecordedRequest, raw: string): Promise<void> {
+		const core = this.core;
+		const decision = decideFaults(core.faults, record.method, record.path, core.random.faults);
+		const latency = latencyFor(core.faults, core.random.latency);
+		if (latency > 0) await sleep(latency);
+
+		if (decision.before === 'drop') {
+			record.fault = 'drop';
+			core.stats.injected.drop += 1;
+			return this.destroy(res, record);
+		}
+		const auth = core.tokens.check(req.headers.authorization, core.now());
+		if (!auth.ok) {
+			const result =
+				auth.reason === 'missing'
+					? fail(401, 'authentication.required', 'No authentication bearer token specified in authorization header.')
+					: fail(401, 'bad.credentials', 'Invalid login credentials.');
+			return this.finish(res, record, result);
+		}
+		record.tokenId = auth.tokenId;
+
+		const injected = this.injectedBeforeRoute(decision, record);
+		if (injected) return this.finish(res, record, injected);
+
+		const verdict = core.limiter.check(auth.tokenId, core.now());
+		if (!verdict.accepted) {
+			record.fault = 'rateLimit';
+			core.stats.rateLimited += 1;
+			const retryAfter = formatRetryAfter(verdict.retryAfterMs / 1000, core.options.fractionalRetryAfter);
+			return this.finish(res, record, tooManyRequests(retryAfter));
+		}
+		if (decision.before === 'r5xx') {
+			const status = decision.status5xx ?? 503;
+			record.fault = 'r5xx';
+			core.stats.injected.r5xx += 1;
+			return this.finish(res, record, fail(status, STATUS_5XX_CODES[status].code, STATUS_5XX_CODES[status].message));
+		}
+
+		const parsed = parseJsonBody(raw, req.headers['content-type']);
+		if (!parsed.ok) return this.finish(res, record, parsed.error);
+		record.body = redact(parsed.value);
+		const info: RequestInfo = {
+			method: record.method,
+			path: record.path,
+			query: record.query,
+			body: parsed.value,
+			params: {},
+			tokenId: auth.tokenId,
+			clientId: auth.clientId,
+		};
+		const result = this.route(info);
+		record.applied = result.applied === true;
+		if (decision.loseResponse && record.applied) {
+			record.fault = 'lost';
+			record.intendedStatus = result.status;
+			core.stats.injected.lost += 1;
+			return this.destroy(res, record);
+		}
+		return this.finish(res, record, result);
+	}
+
+	/** Daily limit and random 429s: answered before the rolling window, and not counted in it. */
+	private injectedBeforeRoute(decision: FaultDecision, record: RecordedRequest): RouteResult | undefined {
+		const core = this.core;
+		if (decision.before === 'daily') {
+			record.fault = 'daily';
+			core.stats.injected.r429 += 1;
+			return tooManyRequests(String(dailyRetryAfterSec(core.now())));
+		}
+		if (decision.before === 'r429') {
+			record.fault = 'r429';
+			core.stats.injected.r429 += 1;
+			return tooManyRequests(formatRetryAfter(core.faults.retryAfterSec, core.options.fractionalRetryAfter));
+		}
+		return undefined;
+	}
+
+	private route(info: RequestInfo): RouteResult {
+		if (info.method === 'GET') {
+			const scripted = this.core.jobs.answer(info.path, info.query);
+			if (scripted !== undefined) return scripted;
+		}
+		const match = matchRoute(API_ROUTES, info.method, info.path);
+		if (match.kind === 'wrongMethod') return fail(405, 'method.not.allowed', `${info.method} is not allowed on ${info.path}`);
+		if (match.kind === 'none') return fail(404, 'not.found', `No such resource: ${info.method} ${info.path}`);
+		return match.route.handler(this.core, { ...info, params: match.params });
+	}
+
+	private async handleAdmin(
+		req: IncomingMessage,
+		res: ServerResponse,
+		method: string,
+		path: string,
+		query: Record<string, string>,
+	): Promise<void> {
+		if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+			return send(res, fail(403, 'not.authorized', 'The admin API is loopback only'), 'admin');
+		}
+		const raw = await readBody(req);
+		let body: unknown;
+		try {
+			body = raw.length === 0 ? undefined : JSON.parse(raw);
+		} catch {
+			return send(res, badRequest('The request body is not valid JSON'), 'admin');
+		}
+		const match = matchRoute(adminRoutes, method, path);
+		if (match.kind !== 'found') return send(res, fail(404, 'not.found', `No admin resource ${method} ${path}`), 'admin');
+		send(res, match.route.handler(this.core, { method, path, query, body, params: match.params }), 'admin');
+	}
+
+	private enter(res: ServerResponse): void {
+		const stats = this.core.stats;
+		stats.inFlight += 1;
+		stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+		res.once('close', () => (stats.inFlight -= 1));
+	}
+
+	private finish(res: ServerResponse, record: RecordedRequest, result: RouteResult): void {
+		record.status = result.status;
+		this.count(result.status);
+		send(res, result, record.correlationId);
+	}
+
+	/** The client sees a reset socket and no response at all. */
+	private destroy(res: ServerResponse, record: RecordedRequest): void {
+		record.status = 0;
+		this.count(0);
+		res.socket?.destroy();
+		res.destroy();
+	}
+
+	private count(status: number): void {
+		const byStatus = this.core.stats.byStatus;
+		byStatus[status] = (byStatus[status] ?? 0) + 1;
+	}
+}

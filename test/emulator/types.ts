@@ -1,0 +1,182 @@
+/**
+ * Public types of the Genesys Cloud emulator. Colleagues code against these names and shapes:
+ * add fields, never rename or remove them.
+ */
+
+export type UserState = 'active' | 'inactive' | 'deleted';
+
+/** API.md 4.3: one contact point of a user. */
+export interface Contact {
+	address?: string;
+	display?: string;
+	mediaType?: 'PHONE' | 'EMAIL' | 'SMS';
+	type?: 'PRIMARY' | 'WORK' | 'WORK2' | 'WORK3' | 'WORK4' | 'HOME' | 'MOBILE' | 'MAIN' | 'OTHER';
+	extension?: string;
+	countryCode?: string;
+	integration?: string;
+}
+
+export interface SeedUser {
+	id?: string;
+	name: string;
+	email: string;
+	state?: UserState;
+	title?: string;
+	department?: string;
+	divisionId?: string;
+}
+
+export interface Faults {
+	/** Added to every /api/v2 response. */
+	latencyMs: number | { min: number; max: number };
+	/** Probability 0..1 that an /api/v2 request is answered 429 (not applied). */
+	rate429: number;
+	/** Retry-After of injected 429s (decimals honoured when fractionalRetryAfter). */
+	retryAfterSec: number;
+	/** Every /api/v2 request gets 429 with Retry-After >= 3600 (a daily limit). */
+	dailyLimit: boolean;
+	/** Probability of 502/503/504 with a Genesys ErrorBody (not applied). */
+	rate5xx: number;
+	/** Probability the socket is destroyed before processing (not applied). */
+	dropConnection: number;
+	/** Probability a write (POST/PATCH/PUT/DELETE) is applied, then the socket destroyed. */
+	lostResponse: number;
+	/** After create, user-scoped endpoints answer 404 for this long. */
+	consistencyDelayMs: number;
+	/** A user (and each change of it) reaches /users/search only this long after the write. */
+	searchLagMs: number;
+	/** Regex source: injected 429/5xx/drop/lost/daily faults only hit matching paths. */
+	pathFilter?: string;
+}
+
+export interface EmulatorOptions {
+	seed?: number;
+	port?: number;
+	clients?: Array<{ clientId: string; clientSecret: string }>;
+	/** expires_in of issued tokens; decimals allowed. */
+	tokenLifetimeSec?: number;
+	/** Per access token, rolling window over accepted requests. */
+	rateLimit?: { limit: number; windowMs: number } | false;
+	/** Retry-After with decimals (time-compressed tests); default integer seconds (ceil). */
+	fractionalRetryAfter?: boolean;
+	faults?: Partial<Faults>;
+	users?: SeedUser[];
+	/** Known division ids; the first one is the home division. */
+	divisions?: string[];
+	roles?: string[];
+	skills?: string[];
+	queues?: string[];
+	/** Timeline and size of the analytics jobs created by POST. */
+	job?: { completeAfterMs?: number; resultCount?: number; pageSize?: number };
+	/** Clock in ms (defaults to Date.now); lets a test drive time itself. */
+	now?: () => number;
+}
+
+export interface EmuUser {
+	id: string;
+	name: string;
+	email: string;
+	state: UserState;
+	version: number;
+	title?: string;
+	department?: string;
+	divisionId: string;
+	addresses?: Contact[];
+	managerId?: string;
+	createdAt: number;
+	updatedAt: number;
+	/** Other UpdateUser fields set by PATCH (preferredName, acdAutoAnswer, locations...). */
+	extra?: Record<string, unknown>;
+}
+
+export interface EmulatorState {
+	/** Every user, soft-deleted ones included. */
+	users: Map<string, EmuUser>;
+	/** Case-insensitive, any state. */
+	userByEmail(email: string): EmuUser | undefined;
+	externalIds: Map<string, Array<{ authorityName: string; externalKey: string }>>;
+	grants: Map<string, Array<{ roleId: string; divisionId: string }>>;
+	skills: Map<string, Array<{ id: string; proficiency: number }>>;
+	/** queueId -> userIds. */
+	queueMembers: Map<string, Set<string>>;
+	/** userId -> queueIds the user has joined (PATCH /users/{id}/queues; members join on add). */
+	joinedQueues: Map<string, Set<string>>;
+	/** userIds invited, in order. */
+	invites: string[];
+	/** userIds whose password was set; the password itself is never kept. */
+	passwords: Set<string>;
+}
+
+export interface RecordedRequest {
+	seq: number;
+	at: number;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	/** Parsed JSON (password fields redacted), the form fields of /oauth/token, or undefined. */
+	body: unknown;
+	/** 0 when the client got no response (dropped or lost). */
+	status: number;
+	/** Opaque per-token id, never the token. */
+	tokenId?: string;
+	/** 'drop' | 'lost' | 'r429' | 'r5xx' | 'daily' | 'rateLimit' when the answer was not the route's own. */
+	fault?: string;
+	/** Whether the request changed state (a successful write). */
+	applied: boolean;
+	/** ININ-Correlation-Id sent (or that would have been sent). */
+	correlationId: string;
+	/** Status the route produced when the response was lost. */
+	intendedStatus?: number;
+}
+
+export interface EmulatorStats {
+	inFlight: number;
+	maxInFlight: number;
+	total: number;
+	byStatus: Record<number, number>;
+	injected: { r429: number; r5xx: number; drop: number; lost: number };
+	/** 429s from the real rolling-window limiter. */
+	rateLimited: number;
+	tokensIssued: number;
+}
+
+export interface JobStep {
+	/** Default 200; 404 = not visible yet. */
+	httpStatus?: number;
+	body?: Record<string, unknown>;
+}
+
+export interface JobScript {
+	polls?: JobStep[];
+	timeline?: Array<JobStep & { atMs: number }>;
+}
+
+export interface JobScripts {
+	/**
+	 * Script the GET answers of any status path (exact path, no query).
+	 * polls: the n-th GET gets polls[min(n, polls.length - 1)].
+	 * timeline: the last step whose atMs <= ms since script(); 404 before the first step. Wins over polls.
+	 */
+	script(path: string, script: JobScript): void;
+	/**
+	 * Result pages served at `path`. GET path -> pages[0]; each page carries `cursor` of the next one
+	 * (absent on the last); GET path?cursor=<c> -> that page. GET path?pageNumber=N (1-based) -> pages[N-1]
+	 * plus `pageNumber`, `pageCount`, `total` (page count, not item count).
+	 */
+	pages(path: string, pages: Array<Record<string, unknown>>): void;
+	/** GETs of a scripted path answered by its script (after auth, rate limit and faults). */
+	pollCount(path: string): number;
+}
+
+export interface Emulator {
+	url: string;
+	state: EmulatorState;
+	requests: RecordedRequest[];
+	stats: EmulatorStats;
+	setFaults(faults: Partial<Faults>): void;
+	clearFaults(): void;
+	expireAllTokens(): void;
+	jobs: JobScripts;
+	reset(): void;
+	close(): Promise<void>;
+}

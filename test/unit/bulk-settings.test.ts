@@ -1,0 +1,196 @@
+import {
+	NodeOperationError,
+	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
+	type INode,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { bulkCreateUsersProperties } from '../../nodes/GenesysCloudBulkCreateUsers/description';
+import { getUserFields } from '../../nodes/GenesysCloudBulkCreateUsers/methods/resourceMapping';
+import { USER_FIELD_IDS } from '../../nodes/GenesysCloudBulkCreateUsers/aliases';
+import {
+	parseSettings,
+	readSettings,
+	type RawSettings,
+} from '../../nodes/GenesysCloudBulkCreateUsers/settings';
+
+const node: INode = {
+	id: 'node-1',
+	name: 'Create Users',
+	type: 'n8n-nodes-genesys-cloud.genesysCloudBulkCreateUsers',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+const raw = (overrides: Partial<RawSettings> = {}): RawSettings => ({
+	inputSource: 'items',
+	onExisting: 'skip',
+	restoreDeleted: false,
+	dryRun: false,
+	options: {},
+	...overrides,
+});
+
+function settingError(input: RawSettings): NodeOperationError {
+	try {
+		parseSettings(input, node);
+	} catch (error) {
+		if (error instanceof NodeOperationError) return error;
+		throw error;
+	}
+	throw new Error('expected a NodeOperationError');
+}
+
+describe('settings', () => {
+	it('applies the documented defaults', () => {
+		expect(parseSettings(raw(), node)).toEqual({
+			inputSource: 'items',
+			onExisting: 'skip',
+			restoreDeleted: false,
+			dryRun: false,
+			concurrency: 5,
+			requestsPerMinute: 300,
+			includeSummary: false,
+			sendInvite: false,
+			roleDivisionId: '*',
+		});
+	});
+
+	it('reads every option', () => {
+		const settings = parseSettings(
+			raw({
+				inputSource: 'csv',
+				onExisting: 'update',
+				restoreDeleted: true,
+				dryRun: true,
+				options: {
+					concurrency: 20,
+					requestsPerMinute: '600',
+					includeSummary: true,
+					sendInvite: true,
+					externalIdAuthority: ' Workday ',
+					roleDivisionId: 'div-1',
+				},
+			}),
+			node,
+		);
+		expect(settings).toEqual({
+			inputSource: 'csv',
+			onExisting: 'update',
+			restoreDeleted: true,
+			dryRun: true,
+			concurrency: 20,
+			requestsPerMinute: 600,
+			includeSummary: true,
+			sendInvite: true,
+			externalIdAuthority: 'Workday',
+			roleDivisionId: 'div-1',
+		});
+	});
+
+	it.each([
+		[
+			{ options: { concurrency: 0 } },
+			/^Concurrency: must be a whole number from 1 to 20 \(got 0\)$/,
+		],
+		[{ options: { concurrency: 21 } }, /^Concurrency: .*got 21/],
+		[{ options: { concurrency: 2.5 } }, /^Concurrency: /],
+		[
+			{ options: { requestsPerMinute: 0 } },
+			/^Requests per Minute: must be a whole number from 1 to 3000/,
+		],
+		[{ options: { requestsPerMinute: 'fast' } }, /^Requests per Minute: .*"fast"/],
+		[{ onExisting: 'merge' }, /^If User Exists: must be one of "skip", "update", "fail"/],
+		[{ inputSource: 'xlsx' }, /^Input Source: /],
+		[{ dryRun: 'yes' }, /^Dry Run: must be true or false/],
+		[
+			{ options: { roleDivisionId: 'Home Division' } },
+			/^Default Role Division: must be a division ID or \*/,
+		],
+		[{ options: { externalIdAuthority: 5 } }, /^External ID Authority: must be text/],
+	])('%j is refused with the parameter named', (overrides, message) => {
+		const error = settingError(raw(overrides as Partial<RawSettings>));
+		expect(error.message).toMatch(message);
+		expect(error.description).toBeTruthy();
+	});
+
+	it('readSettings reads the parameters from the first item', () => {
+		const requested: Array<[string, number]> = [];
+		const parameters: Record<string, unknown> = { inputSource: 'csv', options: { concurrency: 3 } };
+		const ctx = {
+			getNode: () => node,
+			getNodeParameter: (name: string, itemIndex: number, fallback: unknown) => {
+				requested.push([name, itemIndex]);
+				return parameters[name] ?? fallback;
+			},
+		} as unknown as IExecuteFunctions;
+		expect(readSettings(ctx)).toMatchObject({
+			inputSource: 'csv',
+			concurrency: 3,
+			onExisting: 'skip',
+		});
+		expect(requested.every(([, itemIndex]) => itemIndex === 0)).toBe(true);
+	});
+});
+
+describe('node properties (public contract)', () => {
+	const byName = (name: string): INodeProperties[] =>
+		bulkCreateUsersProperties.filter((p) => p.name === name);
+
+	it('declares the parameters of the issue with their defaults', () => {
+		expect(byName('inputSource')[0]).toMatchObject({ type: 'options', default: 'items' });
+		expect(
+			byName('inputSource')[0]
+				.options?.map((option) => (option as { value: string }).value)
+				.sort(),
+		).toEqual(['csv', 'items']);
+		expect(byName('binaryPropertyName')[0]).toMatchObject({
+			default: 'data',
+			displayOptions: { show: { inputSource: ['csv'] } },
+		});
+		expect(byName('onExisting')[0]).toMatchObject({ default: 'skip' });
+		expect(
+			byName('onExisting')[0]
+				.options?.map((option) => (option as { value: string }).value)
+				.sort(),
+		).toEqual(['fail', 'skip', 'update']);
+		expect(byName('restoreDeleted')[0]).toMatchObject({ type: 'boolean', default: false });
+		expect(byName('dryRun')[0]).toMatchObject({ type: 'boolean', default: false });
+		const options = byName('options')[0].options as INodeProperties[];
+		expect(Object.fromEntries(options.map((option) => [option.name, option.default]))).toEqual({
+			concurrency: 5,
+			roleDivisionId: '*',
+			externalIdAuthority: '',
+			includeSummary: false,
+			requestsPerMinute: 300,
+			sendInvite: false,
+		});
+	});
+
+	it('has a resourceMapper for each input source, using getUserFields in add mode', () => {
+		const fields = byName('fields');
+		expect(fields.map((field) => field.displayOptions?.show?.inputSource)).toEqual([
+			['items'],
+			['csv'],
+		]);
+		for (const field of fields) {
+			expect(field.type).toBe('resourceMapper');
+			expect(field.typeOptions?.resourceMapper).toMatchObject({
+				resourceMapperMethod: 'getUserFields',
+				mode: 'add',
+			});
+		}
+		expect(fields[1].hint).toMatch(/defaults/);
+	});
+
+	it('getUserFields offers every mapped field, none required', async () => {
+		const { fields } = await getUserFields.call({} as ILoadOptionsFunctions);
+		expect(fields.map((field) => field.id)).toEqual([...USER_FIELD_IDS]);
+		expect(fields.every((field) => field.required === false && field.display)).toBe(true);
+		expect(
+			fields.find((field) => field.id === 'state')?.options?.map((option) => option.value),
+		).toEqual(['active', 'inactive']);
+	});
+});

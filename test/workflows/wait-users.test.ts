@@ -1,0 +1,142 @@
+/**
+ * usersSearchable: new users reach /api/v2/users/search late; the node waits until every user of an item is
+ * found, then passes the users on.
+ */
+import type { Emulator } from '../emulator';
+import { TestClient } from '../emulator/testClient';
+import { CLIENT, runWait, startWaitEmulator } from './wait-support';
+
+const SEARCH = '/api/v2/users/search';
+const LAG_MS = 700;
+
+let emu: Emulator;
+let api: TestClient;
+
+beforeAll(async () => {
+	emu = await startWaitEmulator({ faults: { searchLagMs: LAG_MS } });
+	api = await new TestClient(emu.url, CLIENT).login();
+});
+
+afterAll(async () => {
+	await emu.close();
+});
+
+async function createUsers(prefix: string, count: number): Promise<Array<{ id: string; email: string }>> {
+	const users: Array<{ id: string; email: string }> = [];
+	for (let i = 0; i < count; i++) {
+		const res = await api.createUser({ name: `${prefix} ${i}`, email: `${prefix}.${i}@example.com` });
+		expect(res.status).toBe(200);
+		users.push({ id: res.body.id as string, email: res.body.email as string });
+	}
+	return users;
+}
+
+interface SearchBody {
+	pageSize: number;
+	query: Array<{ type: string; fields: string[]; values: string[] }>;
+}
+
+function searchesSince(seq: number): Array<{ at: number; body: SearchBody }> {
+	return emu.requests
+		.filter((request) => request.seq > seq && request.method === 'POST' && request.path === SEARCH)
+		.map((request) => ({ at: request.at, body: request.body as SearchBody }));
+}
+
+async function until(condition: () => boolean): Promise<void> {
+	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+function lastSeq(): number {
+	return emu.requests.length === 0 ? 0 : emu.requests[emu.requests.length - 1].seq;
+}
+
+describe('usersSearchable', () => {
+	it('waits across the search lag, then passes the users on', async () => {
+		const emails = ['lagging.0@example.com', 'lagging.1@example.com', 'lagging.2@example.com'];
+		const since = lastSeq();
+		// Bulk Create Users output items: the default expression reads userId, else email.
+		const items = [
+			{ json: { status: 'created', email: emails[0] } },
+			{ json: { status: 'created', email: emails[1].toUpperCase() } },
+			{ json: { status: 'created', email: emails[2] } },
+		];
+		const running = runWait(emu, { jobType: 'usersSearchable' }, items);
+		// The users are created once the node is already searching for them.
+		await until(() => searchesSince(since).length > 0);
+		const users = await createUsers('lagging', 3);
+		const createdAt = Math.max(...users.map((user) => emu.state.users.get(user.id)?.createdAt ?? 0));
+		const { result, completed, failed } = await running;
+
+		expect(result.status).toBe('success');
+		expect(failed).toHaveLength(0);
+		expect(completed.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		completed.forEach((item, i) => {
+			expect(item.json).toMatchObject({ jobType: 'usersSearchable', status: 'searchable', done: true, succeeded: true });
+			expect((item.json.job as Array<{ id: string }>).map((user) => user.id)).toEqual([users[i].id]);
+		});
+		// It kept searching through the lag, and found the users only once the index showed them.
+		const searches = searchesSince(since);
+		expect(searches.filter((search) => search.at < createdAt + LAG_MS).length).toBeGreaterThan(1);
+		expect(searches.some((search) => search.at >= createdAt + LAG_MS)).toBe(true);
+		expect(Math.max(...completed.map((item) => item.json.elapsedMs as number))).toBeGreaterThanOrEqual(LAG_MS);
+		expect(Math.min(...completed.map((item) => item.json.attempts as number))).toBeGreaterThan(2);
+		for (const { body } of searches) {
+			expect(body.query[0]).toMatchObject({ type: 'EXACT', fields: ['email'] });
+			expect(body.query[1]).toEqual({ type: 'EXACT', fields: ['state'], values: ['active', 'inactive'] });
+		}
+	});
+
+	it('an item naming several users completes only once all of them are searchable', async () => {
+		const users = await createUsers('several', 4);
+		const { completed } = await runWait(emu, { jobType: 'usersSearchable', users: '={{ $json.emails.join(",") }}' }, [
+			{ json: { emails: users.map((user) => user.email) } },
+		]);
+		expect(completed).toHaveLength(1);
+		expect((completed[0].json.job as Array<{ email: string }>).map((user) => user.email)).toEqual(
+			users.map((user) => user.email),
+		);
+	});
+
+	it('batches many users into searches of at most 100 values', async () => {
+		const users = await createUsers('batch', 130);
+		const since = lastSeq();
+		const { completed } = await runWait(
+			emu,
+			{ jobType: 'usersSearchable' },
+			users.map((user) => ({ json: { userId: user.id } })),
+		);
+		expect(completed).toHaveLength(130);
+		const searches = searchesSince(since);
+		const rounds = Math.max(...completed.map((item) => item.json.attempts as number));
+		for (const { body } of searches) expect(body.query[0].values.length).toBeLessThanOrEqual(100);
+		// Two searches per round at most (100 + 30 ids), never one per user.
+		expect(searches.length).toBeLessThanOrEqual(2 * rounds);
+		const searched = new Set(searches.flatMap((search) => search.body.query[0].values));
+		expect(users.every((user) => searched.has(user.id))).toBe(true);
+	});
+
+	it('times out naming the users that never became searchable', async () => {
+		const [user] = await createUsers('partly', 1);
+		const { completed, failed } = await runWait(
+			emu,
+			{ jobType: 'usersSearchable', users: '={{ $json.users }}', timeout: 1.2 },
+			[{ json: { users: [user.email, 'nobody@example.com'] } }],
+		);
+		expect(completed).toHaveLength(0);
+		expect(failed[0].json).toMatchObject({
+			status: 'timedOut',
+			lastStatus: '1 of 2 found',
+			missing: ['nobody@example.com'],
+			done: false,
+			succeeded: false,
+		});
+		expect((failed[0].json.job as Array<{ id: string }>).map((found) => found.id)).toEqual([user.id]);
+		expect(failed[0].json.elapsedMs).toBeGreaterThanOrEqual(1_200);
+	});
+
+	it('an item without any user is a configuration error', async () => {
+		const { result } = await runWait(emu, { jobType: 'usersSearchable' }, [{ json: { status: 'failed' } }]);
+		expect(result.status).toBe('error');
+		expect(result.errorMessage).toBe('No user id or email for item 0');
+	});
+});
