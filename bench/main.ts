@@ -7,7 +7,8 @@
  * each child in bench/results/profiles/), --real-time (adds contender 1 rate-bound without time
  * compression: about 3.5 more minutes).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { benchPlan, GENESYS_LIMIT, NODE_MAX_REQUESTS_PER_MINUTE } from './config';
@@ -57,6 +58,23 @@ export function parseOptions(argv: string[]): BenchOptions {
 	};
 }
 
+const REPOSITORY = path.resolve(__dirname, '..');
+
+/**
+ * Copies the build under test (dist/ + package.json) to build/bench-package/, so a rebuild by someone else
+ * in this checkout (rimraf dist) cannot pull the package away mid-run. Undefined when there is no build.
+ */
+function snapshotBuild(): string | undefined {
+	const dist = path.join(REPOSITORY, 'dist');
+	if (!existsSync(dist)) return undefined;
+	const target = path.join(REPOSITORY, 'build', 'bench-package');
+	rmSync(target, { recursive: true, force: true });
+	mkdirSync(target, { recursive: true });
+	cpSync(dist, path.join(target, 'dist'), { recursive: true });
+	copyFileSync(path.join(REPOSITORY, 'package.json'), path.join(target, 'package.json'));
+	return target;
+}
+
 function progress(text: string): void {
 	process.stdout.write(`${text}\n`);
 }
@@ -77,8 +95,13 @@ function summaryLine(record: RunRecord): string {
 
 export async function main(argv: string[]): Promise<void> {
 	const options = parseOptions(argv);
+	if (options.packageDir === undefined) {
+		options.packageDir = snapshotBuild();
+		if (options.packageDir === undefined) progress('bench: no dist/ (run "npm run build"): this package\'s runs will fail');
+	}
 	const plan = benchPlan(options);
 	const started = Date.now();
+	const loadAtStart = os.loadavg()[0];
 	const profileDir = path.join(RESULTS_DIR, 'profiles');
 	if (options.profile) mkdirSync(profileDir, { recursive: true });
 	const execArgv = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
@@ -98,8 +121,9 @@ export async function main(argv: string[]): Promise<void> {
 			factor: options.factor,
 			jobFactor: options.jobFactor,
 			...machineMeta(),
-			packageDir: options.packageDir ?? 'dist/ of this repository',
+			packageDir: path.relative(REPOSITORY, options.packageDir ?? path.join(REPOSITORY, 'dist')),
 			argv: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])],
+			loadAverage: { start: loadAtStart, end: os.loadavg()[0] },
 		},
 		runs,
 		targets: targetChecks(runs),

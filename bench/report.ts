@@ -18,6 +18,8 @@ export interface BenchMeta {
 	totalMemoryGb: number;
 	packageDir: string;
 	argv: string[];
+	/** 1-minute load average when the run started and ended: other work on the machine skews latency. */
+	loadAverage: { start: number; end: number };
 }
 
 export interface TargetCheck {
@@ -298,13 +300,23 @@ function targetSection(targets: TargetCheck[]): string[] {
 	];
 }
 
+/** n8n versions the engine-based contenders reported. */
+function engineLine(runs: RunRecord[]): string {
+	const engines = new Set<string>();
+	for (const run of runs) {
+		const engine = run.detail.engine as { core?: string; workflow?: string } | undefined;
+		if (engine?.core) engines.add(`n8n-core ${engine.core} / n8n-workflow ${engine.workflow ?? '?'}`);
+	}
+	return engines.size > 0 ? ` n8n engine: ${[...engines].join(', ')}.` : '';
+}
+
 export function renderMarkdown(results: BenchResults): string {
 	const { meta, runs } = results;
 	return [
 		`# Benchmark results${meta.quick ? ' (quick smoke run)' : ''}`,
 		'',
-		`Run ${meta.startedAt}, ${seconds(meta.durationMs)} in all. Node ${meta.node}, ${meta.cpus} CPU (${meta.cpuModel}), ${meta.totalMemoryGb} GB. Command: \`${meta.argv.join(' ')}\`.`,
-		'Each contender ran in its own child process (peak RSS is its own, n8n engine included) against a fresh emulator; wall time excludes loading modules.',
+		`Run ${meta.startedAt}, ${seconds(meta.durationMs)} in all. Node ${meta.node}, ${meta.cpus} CPU (${meta.cpuModel}), ${meta.totalMemoryGb} GB, load average ${fixed(meta.loadAverage.start, 1)} at the start and ${fixed(meta.loadAverage.end, 1)} at the end. Command: \`${meta.argv.join(' ')}\`.`,
+		`Each contender ran in its own child process (peak RSS is its own, n8n engine included) against a fresh emulator; wall time excludes loading modules.${engineLine(runs)}`,
 		'',
 		...targetSection(results.targets),
 		...rateSection(results),

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { manualTriggerWorkflow, runWorkflow } from '../../test/harness';
+import { engineVersions, manualTriggerWorkflow, runWorkflow } from '../../test/harness';
 import type { OutputItem, RunResult, StartItem } from '../../test/harness';
 import { benchUsers, createFields } from '../users';
 import type { HttpNodeTask } from '../types';
@@ -92,6 +92,7 @@ export async function runHttpRequestNode(task: HttpNodeTask): Promise<ContenderR
 			});
 			const items = outputs(result);
 			return {
+				engine: engineVersions(),
 				executionStatus: result.status,
 				errorMessage: redacted(result.errorMessage, token),
 				outputItems: items.length,

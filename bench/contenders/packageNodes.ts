@@ -2,7 +2,7 @@
  * This package's nodes, run through n8n's execution engine by the project's in-process harness:
  * Bulk Create Users (contender 1 and the CSV dry run) and Wait for Job.
  */
-import { manualTriggerWorkflow, runWorkflow } from '../../test/harness';
+import { engineVersions, manualTriggerWorkflow, runWorkflow } from '../../test/harness';
 import type { CredentialInput, OutputItem, RunResult, StartItem } from '../../test/harness';
 import { BENCH_EXTERNAL_AUTHORITY, benchCsv, benchUsers, createFields } from '../users';
 import type { BulkNodeTask, ClientCredentials, CsvDryRunTask, WaitForJobTask } from '../types';
@@ -80,6 +80,7 @@ function bulkDetail(result: RunResult): Record<string, unknown> {
 		}
 	}
 	return {
+		engine: engineVersions(),
 		executionStatus: result.status,
 		errorMessage: result.errorMessage,
 		successItems: outputs[0]?.length ?? 0,
@@ -143,6 +144,7 @@ export async function runWaitForJob(task: WaitForJobTask): Promise<ContenderRun>
 		const result = await runOne({ ...task, type: WAIT_TYPE, parameters, startItems });
 		const [completed = [], failed = []] = outputsOf(result);
 		return {
+			engine: engineVersions(),
 			executionStatus: result.status,
 			errorMessage: result.errorMessage,
 			completed: completed.map((item) => item.json),

@@ -107,6 +107,9 @@ function idParam(name: string, displayName: string): IdParam {
 	};
 }
 
+/** Usage queries can be scoped to one OAuth client. */
+const OAUTH_CLIENT_ID = idParam('clientId', 'OAuth Client ID');
+
 /** The 18 analytics families with an async aggregates job (jobs.tsv). */
 export const AGGREGATES_FAMILIES: ReadonlyArray<{ value: string; name: string }> = [
 	{ value: 'actions', name: 'Actions' },
@@ -293,7 +296,7 @@ export const JOB_KINDS: readonly JobKind[] = [
 					value: 'oauthClient',
 					name: 'OAuth Client',
 					statusPath: '/api/v2/oauth/clients/{clientId}/usage/query/results/{jobId}',
-					ids: [idParam('clientId', 'OAuth Client ID')],
+					ids: [OAUTH_CLIENT_ID],
 				},
 				{ value: 'simpleSearch', name: 'Simple Search', statusPath: '/api/v2/usage/simplesearch/{jobId}/results' },
 			],
@@ -321,7 +324,7 @@ export const JOB_KINDS: readonly JobKind[] = [
 					value: 'client',
 					name: 'OAuth Client',
 					statusPath: '/api/v2/usage/client/{clientId}/aggregates/query/jobs/{jobId}',
-					ids: [idParam('clientId', 'OAuth Client ID')],
+					ids: [OAUTH_CLIENT_ID],
 				},
 			],
 		},

@@ -116,10 +116,11 @@ export function jobItemJson(identity: JobIdentity, outcome: WaitOutcome, notFoun
 /** A job that succeeded, with its results or the error that stopped reading them. */
 export function withResults(json: WaitItemJson, results: GatheredResults | { error: unknown }): WaitItemJson {
 	if ('error' in results) {
+		const cause = itemError(results.error);
 		return {
 			...json,
 			succeeded: false,
-			error: itemError(results.error, `The job succeeded, but reading its results failed: ${itemError(results.error).message}`),
+			error: { ...cause, message: `The job succeeded, but reading its results failed: ${cause.message}` },
 		};
 	}
 	return { ...json, results: results.items, resultsTruncated: results.truncated };

@@ -138,9 +138,9 @@ export async function waitUntilSearchable(
 	concurrency: number,
 	signal?: AbortSignal,
 ): Promise<SearchableOutcome[]> {
+	if (items.length === 0) return [];
 	const found = new Map<string, FoundUser>();
 	const outcomes = new Map<number, SearchableOutcome>();
-	if (items.length === 0) return [];
 	const started = clock.now();
 	let round = 0;
 

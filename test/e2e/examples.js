@@ -21,7 +21,7 @@ function readExample(file) {
 }
 
 /** Gives the workflow an id, points credentials, files and URLs at this run. */
-function prepareExample(example, { work }) {
+function prepareExample(example, { work, apiBaseUrl }) {
 	const workflow = readExample(example.file);
 	workflow.id = example.id;
 	workflow.active = false;
@@ -33,7 +33,7 @@ function prepareExample(example, { work }) {
 			node.parameters.fileSelector = csv;
 		}
 		if (node.type === 'n8n-nodes-base.httpRequest') {
-			node.parameters.url = node.parameters.url.replace(/^https:\/\/api\.mypurecloud\.com/, '{{EMULATOR}}');
+			node.parameters.url = node.parameters.url.replace(/^https:\/\/api\.mypurecloud\.com/, apiBaseUrl);
 		}
 	}
 	return workflow;

@@ -33,12 +33,16 @@ async function main() {
 
 		for (const example of EXAMPLES) {
 			const workflowFile = path.join(work, `${example.id}.json`);
-			fs.writeFileSync(workflowFile, JSON.stringify(prepareExample(example, { work, root: ROOT }), null, 2));
-			await n8n(['import:workflow', `--input=${workflowFile}`]);
-			const before = await emulatorState(emulator.url);
-			const execution = await n8n(['execute', `--id=${example.id}`, '--rawOutput']);
-			const after = await emulatorState(emulator.url);
-			results.push(checkExample(example, execution, before, after));
+			fs.writeFileSync(workflowFile, JSON.stringify(prepareExample(example, { work, apiBaseUrl: emulator.url }), null, 2));
+			try {
+				await n8n(['import:workflow', `--input=${workflowFile}`]);
+				const before = await emulatorState(emulator.url);
+				const execution = await n8n(['execute', `--id=${example.id}`, '--rawOutput']);
+				const after = await emulatorState(emulator.url);
+				results.push(checkExample(example, execution, before, after));
+			} catch (error) {
+				results.push({ name: example.name, failures: [error instanceof Error ? error.message : String(error)] });
+			}
 		}
 	} finally {
 		emulator.stop();
@@ -83,7 +87,8 @@ function n8nEnv(userFolder, work) {
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_RESTRICT_FILE_ACCESS_TO: work,
-		N8N_LOG_LEVEL: 'warn',
+		// `execute` prints the execution at info level.
+		N8N_LOG_LEVEL: 'info',
 		N8N_RUNNERS_BROKER_PORT: String(5679 + Math.floor(Math.random() * 1000)),
 	};
 }
@@ -150,11 +155,24 @@ async function emulatorState(url) {
 	return response.json();
 }
 
-/** The IRun JSON printed by `n8n execute --rawOutput` follows any log lines. */
+/**
+ * `n8n execute --rawOutput` logs the IRun as pretty JSON at info level, among other log lines: take the
+ * top-level object (a line `{` up to the next line `}`) that holds `data.resultData`.
+ */
 function parseRun(stdout) {
-	const start = stdout.indexOf('{');
-	if (start < 0) throw new Error(`no execution JSON in output:\n${tail(stdout)}`);
-	return JSON.parse(stdout.slice(start));
+	const lines = stdout.split('\n');
+	for (let start = lines.length - 1; start >= 0; start--) {
+		if (lines[start] !== '{') continue;
+		const end = lines.indexOf('}', start);
+		if (end < 0) continue;
+		try {
+			const parsed = JSON.parse(lines.slice(start, end + 1).join('\n'));
+			if (parsed?.data?.resultData) return parsed;
+		} catch {
+			// not the execution object
+		}
+	}
+	throw new Error(`no execution JSON in output:\n${tail(stdout)}`);
 }
 
 function checkExample(example, execution, before, after) {

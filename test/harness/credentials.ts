@@ -429,7 +429,7 @@ export class HarnessCredentialsHelper implements ICredentialsHelper {
 		type: string,
 		data: ICredentialDataDecryptedObject,
 	): Promise<void> {
-		this.store.get(type, nodeCredentials);
+		this.store.get(type, nodeCredentials); // throws, like the DB update, when the reference is unknown
 		this.store.write(type, data);
 	}
 

@@ -1,6 +1,7 @@
 /**
  * Node and credential types for a run: community packages loaded from disk with n8n-core's
- * PackageDirectoryLoader (the loader n8n uses for installed packages), plus the harness stand-ins.
+ * PackageDirectoryLoader (the loader n8n uses for installed packages), the real n8n-nodes-base nodes a
+ * workflow uses (baseNodes.ts), and the harness stand-ins for base nodes that cannot be loaded.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,19 +9,22 @@ import path from 'node:path';
 import type {
 	ICredentialType,
 	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
 	INodeProperties,
 	INodeType,
 	INodeTypes,
-	IVersionedNodeType,
 } from 'n8n-workflow';
 
+import { baseNodeName, loadBaseNode, type AnyNodeType } from './baseNodes';
 import { harnessEnvironment } from './environment';
 import { standInNodeTypes } from './standins';
 
-type AnyNodeType = INodeType | IVersionedNodeType;
+/** Where a node type came from: a loaded package, the real n8n-nodes-base, or a harness stand-in. */
+export type NodeTypeSource = 'package' | 'n8n-nodes-base' | 'stand-in';
 
 export interface TypeRegistry {
-	nodeTypes: INodeTypes;
+	nodeTypes: HarnessNodeTypes;
 	credentialTypes: Map<string, ICredentialType>;
 	/** Full node type names ('pkg.shortName') that list a credential type, by credential type. */
 	supportedNodes: Map<string, string[]>;
@@ -90,27 +94,86 @@ function loadPackageCached(dir: string): Promise<LoadedPackage> {
 	return pending;
 }
 
-class HarnessNodeTypes implements INodeTypes {
-	constructor(private readonly types: Map<string, AnyNodeType>) {}
+let standIns: Record<string, INodeType> | undefined;
+
+function standInFor(nodeType: string): INodeType | undefined {
+	standIns ??= standInNodeTypes();
+	return standIns[nodeType];
+}
+
+function passInputThrough(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return Promise.resolve([this.getInputData()]);
+}
+
+/**
+ * A trigger that hands its input on instead of running its trigger function: what n8n's engine does with
+ * every trigger outside manual mode (WorkflowExecute.executeTriggerNode returns the input). The real
+ * description, version and methods stay; only `trigger` is replaced by a pass-through `execute`.
+ */
+function feedingInput(type: INodeType): INodeType {
+	const fed = Object.create(type) as INodeType;
+	fed.trigger = undefined;
+	fed.execute = passInputThrough;
+	return fed;
+}
+
+export class HarnessNodeTypes implements INodeTypes {
+	private readonly sources = new Map<string, NodeTypeSource>();
+	private readonly fedTypes = new Set<string>();
+
+	constructor(private readonly types: Map<string, AnyNodeType>) {
+		for (const name of types.keys()) this.sources.set(name, 'package');
+	}
 
 	getByName(nodeType: string): AnyNodeType {
-		const type = this.types.get(nodeType);
+		const type = this.types.get(nodeType) ?? this.resolve(nodeType);
 		if (type === undefined) {
 			const known = [...this.types.keys()].join(', ');
-			throw new Error(`Unrecognized node type: ${nodeType} (the harness knows: ${known})`);
+			const base = baseNodeName(nodeType) === undefined ? undefined : loadBaseNode(nodeType);
+			const why = base && !base.loaded ? `; ${base.reason}` : '';
+			throw new Error(`Unrecognized node type: ${nodeType} (the harness knows: ${known}${why})`);
 		}
 		return type;
 	}
 
 	getByNameAndVersion(nodeType: string, version?: number): INodeType {
-		return harnessEnvironment().workflow.NodeHelpers.getVersionedNodeType(
+		const type = harnessEnvironment().workflow.NodeHelpers.getVersionedNodeType(
 			this.getByName(nodeType),
 			version,
 		);
+		return this.fedTypes.has(nodeType) && type.trigger !== undefined ? feedingInput(type) : type;
 	}
 
 	getKnownTypes(): IDataObject {
 		return {};
+	}
+
+	/** Where the type came from; undefined when it has not been asked for (or cannot be loaded). */
+	sourceOf(nodeType: string): NodeTypeSource | undefined {
+		return this.sources.get(nodeType);
+	}
+
+	/** From now on this trigger type passes its input on (the harness's start items) for this registry. */
+	feedInputTo(nodeType: string): void {
+		this.fedTypes.add(nodeType);
+	}
+
+	/** Real n8n-nodes-base first; the stand-in only when the real node cannot be loaded. */
+	private resolve(nodeType: string): AnyNodeType | undefined {
+		let type: AnyNodeType | undefined;
+		let source: NodeTypeSource = 'n8n-nodes-base';
+		if (baseNodeName(nodeType) !== undefined) {
+			const base = loadBaseNode(nodeType);
+			if (base.loaded) type = base.type;
+		}
+		if (type === undefined) {
+			type = standInFor(nodeType);
+			source = 'stand-in';
+		}
+		if (type === undefined) return undefined;
+		this.types.set(nodeType, type);
+		this.sources.set(nodeType, source);
+		return type;
 	}
 }
 
@@ -125,7 +188,7 @@ function credentialNamesOf(type: AnyNodeType): string[] {
 
 export async function buildRegistry(packageDirs: string[]): Promise<TypeRegistry> {
 	const packages = await Promise.all(packageDirs.map(loadPackageCached));
-	const nodes = new Map<string, AnyNodeType>(Object.entries(standInNodeTypes()));
+	const nodes = new Map<string, AnyNodeType>();
 	const credentialTypes = new Map<string, ICredentialType>();
 	for (const pkg of packages) {
 		for (const [name, type] of Object.entries(pkg.nodes)) nodes.set(name, type);

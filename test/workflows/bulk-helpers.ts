@@ -61,8 +61,6 @@ export async function runBulk(
 			},
 		},
 		startItems,
-		// A package folder other than this repository's dist/ (a private build), when set.
-		packages: process.env.BULK_PACKAGE_DIR ? [process.env.BULK_PACKAGE_DIR] : undefined,
 		signal: options.signal,
 		timeoutMs: options.timeoutMs,
 	});

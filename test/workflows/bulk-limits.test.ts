@@ -48,7 +48,6 @@ test('credentials Genesys refuses: the node fails before writing, without echoin
 			},
 		},
 		startItems: items([{ name: 'Nobody', email: 'nobody@example.com' }]),
-		packages: process.env.BULK_PACKAGE_DIR ? [process.env.BULK_PACKAGE_DIR] : undefined,
 	});
 	expect(result.status).toBe('error');
 	expect(result.errorMessage).toMatch(/credential|client/i);

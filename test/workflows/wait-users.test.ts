@@ -42,8 +42,12 @@ function searchesSince(seq: number): Array<{ at: number; body: SearchBody }> {
 		.map((request) => ({ at: request.at, body: request.body as SearchBody }));
 }
 
-async function until(condition: () => boolean): Promise<void> {
-	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
 }
 
 function lastSeq(): number {
