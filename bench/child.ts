@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 
 import type { ContenderRun } from './contenders/measure';
 import { setMeasureGate } from './contenders/measure';
+import { redact } from './redact';
 import type { ChildMessage, ChildReport, ParentMessage, Task } from './types';
 
 async function runTask(task: Task): Promise<ContenderRun> {
@@ -29,10 +30,6 @@ async function runTask(task: Task): Promise<ContenderRun> {
 function peakRssMb(): number {
 	// resourceUsage().maxRSS is in kilobytes: the high-water mark of this process.
 	return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
-}
-
-function redact(text: string, secrets: string[]): string {
-	return secrets.filter((secret) => secret.length > 0).reduce((out, secret) => out.split(secret).join('[redacted]'), text);
 }
 
 function messageOf(error: unknown): string {

@@ -4,7 +4,6 @@
  * factor; every result is read back as a ratio or per Genesys minute, so the factor cancels out.
  */
 import type { Emulator } from '../test/emulator';
-import { BENCH_ROLE_ID } from './users';
 import type { RateLimitShape } from './metrics';
 import type { ClientCredentials, Task } from './types';
 
@@ -274,4 +273,3 @@ export function benchPlan(options: BenchOptions): RunSpec[] {
 	return specs.filter((spec) => options.only.some((part) => spec.id.includes(part)));
 }
 
-export { BENCH_ROLE_ID };

@@ -1,13 +1,13 @@
 /**
  * `npm run bench` (after `npm run build`): runs every scenario of config.ts one after the other and writes
- * bench/results/latest.{json,md} (`--quick`: quick.{json,md}).
+ * bench/results/latest.{json,md} (other runs: see outputBase).
  *
  * Flags: --quick (small smoke run), --only=<id part>[,...] (subset), --factor=N (rate-bound time factor,
  * 1..10), --job-factor=N, --package-dir=DIR (another build of this package), --profile (CPU profiles of
- * each child in bench/results/profiles/), --real-time (adds contender 1 rate-bound without time
- * compression: about 3.5 more minutes).
+ * each child in bench/results/profiles.tmp/), --real-time (adds contender 1 rate-bound without time
+ * compression: about 3.5 more minutes), --render=FILE.json (no run: rewrite FILE.md from FILE.json).
  */
-import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -15,10 +15,20 @@ import { benchPlan, GENESYS_LIMIT, NODE_MAX_REQUESTS_PER_MINUTE } from './config
 import type { BenchOptions } from './config';
 import { machineMeta, renderMarkdown, speedups, targetChecks } from './report';
 import type { BenchResults } from './report';
-import { runScenario } from './scenario';
+import { BENCH_CLIENT, runScenario } from './scenario';
 import type { RunRecord } from './scenario';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
+
+/**
+ * Only a full run writes bench/results/latest.*; smoke, partial runs and profiles go to `*.tmp` folders
+ * there, which git ignores (bench/results/*.tmp), so they are never mistaken for the published numbers.
+ */
+function outputBase(options: BenchOptions): string {
+	if (!options.quick && options.only.length === 0) return path.join(RESULTS_DIR, 'latest');
+	const name = options.quick ? 'quick' : 'partial';
+	return path.join(RESULTS_DIR, `${name}.tmp`, name);
+}
 const DEFAULT_FACTOR = 10;
 const DEFAULT_JOB_FACTOR = 40;
 /** A quick run waits for the 10-minute job in 3 s. */
@@ -37,13 +47,14 @@ function positiveNumber(value: string | undefined, fallback: number, name: strin
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
-	const known = ['--quick', '--profile', '--real-time', '--only=', '--factor=', '--job-factor=', '--package-dir='];
+	const known = ['--quick', '--profile', '--real-time', '--render=', '--only=', '--factor=', '--job-factor=', '--package-dir='];
 	const unknown = argv.filter((arg) => !known.some((flag) => arg === flag || (flag.endsWith('=') && arg.startsWith(flag))));
 	if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')}`);
 	const factor = positiveNumber(flagValue(argv, 'factor'), DEFAULT_FACTOR, 'factor');
 	// The node's own pacing must be scaled like the emulator's window, and it stops at 3,000/min.
 	if (GENESYS_LIMIT * factor > NODE_MAX_REQUESTS_PER_MINUTE) {
-		throw new Error(`--factor ${factor} would need requestsPerMinute ${GENESYS_LIMIT * factor}; the node allows ${NODE_MAX_REQUESTS_PER_MINUTE}`);
+		const needed = GENESYS_LIMIT * factor;
+		throw new Error(`--factor ${factor} needs requestsPerMinute ${needed}; the node allows ${NODE_MAX_REQUESTS_PER_MINUTE}`);
 	}
 	const packageDir = flagValue(argv, 'package-dir');
 	const quick = argv.includes('--quick');
@@ -80,7 +91,12 @@ function progress(text: string): void {
 }
 
 function summaryLine(record: RunRecord): string {
-	const parts = [`${(record.wallMs / 1000).toFixed(1)} s`, `${record.peakRssMb} MB`, `${record.traffic.requests} requests`, `${record.traffic.r429} x 429`];
+	const parts = [
+		`${(record.wallMs / 1000).toFixed(1)} s`,
+		`${record.peakRssMb} MB`,
+		`${record.traffic.requests} requests`,
+		`${record.traffic.r429} x 429`,
+	];
 	if (record.outcome) parts.push(`created ${record.outcome.created}/${record.outcome.expected}`);
 	if (record.rate) {
 		const bound = record.rate.ratioToWindowBound;
@@ -93,7 +109,22 @@ function summaryLine(record: RunRecord): string {
 	return parts.join(', ');
 }
 
+/** Re-renders an earlier run: targets and speedups recomputed from its runs, JSON and markdown rewritten. */
+function render(file: string): void {
+	const saved = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+	const results: BenchResults = { ...saved, targets: targetChecks(saved.runs), speedups: speedups(saved.runs) };
+	const target = file.replace(/\.json$/, '.md');
+	writeFileSync(file, `${JSON.stringify(results, null, '\t')}\n`);
+	writeFileSync(target, renderMarkdown(results));
+	progress(`bench: wrote ${path.relative(process.cwd(), file)} and ${path.relative(process.cwd(), target)}`);
+}
+
 export async function main(argv: string[]): Promise<void> {
+	const renderFile = flagValue(argv, 'render');
+	if (renderFile !== undefined) {
+		render(path.resolve(renderFile));
+		return;
+	}
 	const options = parseOptions(argv);
 	if (options.packageDir === undefined) {
 		options.packageDir = snapshotBuild();
@@ -102,7 +133,7 @@ export async function main(argv: string[]): Promise<void> {
 	const plan = benchPlan(options);
 	const started = Date.now();
 	const loadAtStart = os.loadavg()[0];
-	const profileDir = path.join(RESULTS_DIR, 'profiles');
+	const profileDir = path.join(RESULTS_DIR, 'profiles.tmp');
 	if (options.profile) mkdirSync(profileDir, { recursive: true });
 	const execArgv = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 	progress(`bench: ${plan.length} runs${options.quick ? ' (quick)' : ''}, time factor ${options.factor}`);
@@ -129,10 +160,19 @@ export async function main(argv: string[]): Promise<void> {
 		targets: targetChecks(runs),
 		speedups: speedups(runs),
 	};
-	mkdirSync(RESULTS_DIR, { recursive: true });
-	const base = path.join(RESULTS_DIR, options.quick ? 'quick' : options.only.length > 0 ? 'partial' : 'latest');
-	writeFileSync(`${base}.json`, `${JSON.stringify(results, null, '\t')}\n`);
-	writeFileSync(`${base}.md`, renderMarkdown(results));
-	progress(`bench: done in ${((Date.now() - started) / 1000).toFixed(0)} s -> ${path.relative(process.cwd(), base)}.{md,json}`);
-	for (const check of results.targets) progress(`  ${check.met ? 'met   ' : 'MISSED'} ${check.target}: ${check.measured}`);
+	const json = `${JSON.stringify(results, null, '\t')}\n`;
+	const markdown = renderMarkdown(results);
+	if (`${json}${markdown}`.includes(BENCH_CLIENT.clientSecret)) {
+		throw new Error('refusing to write results that contain the client secret');
+	}
+	const base = outputBase(options);
+	mkdirSync(path.dirname(base), { recursive: true });
+	writeFileSync(`${base}.json`, json);
+	writeFileSync(`${base}.md`, markdown);
+	const elapsed = ((Date.now() - started) / 1000).toFixed(0);
+	progress(`bench: done in ${elapsed} s -> ${path.relative(process.cwd(), base)}.{md,json}`);
+	for (const check of results.targets) {
+		const mark = check.met === null ? 'n/a   ' : check.met ? 'met   ' : 'MISSED';
+		progress(`  ${mark} ${check.target}: ${check.measured}`);
+	}
 }

@@ -58,6 +58,7 @@ export function routeOf(request: Pick<RecordedRequest, 'method' | 'path'>): stri
 	const path = request.path
 		.replace(/\/users\/(?!search\b|externalid\b)[^/]+/, '/users/{id}')
 		.replace(/\/subjects\/[^/]+/, '/subjects/{id}')
+		.replace(/\/roles\/[^/]+/, '/roles/{id}')
 		.replace(/\/jobs\/[^/]+/, '/jobs/{id}')
 		.replace(/\/datatables\/[^/]+/, '/datatables/{id}');
 	return `${request.method} ${path}`;
@@ -171,6 +172,8 @@ export interface FollowUpOutcome {
 	withExternalId: number;
 	withRole: number;
 	invited: number;
+	/** Invite emails Genesys sent to these users (more than `invited` means someone got two). */
+	invitesSent: number;
 	/** Created users with every follow-up done. */
 	complete: number;
 }
@@ -184,9 +187,11 @@ export function followUpOutcome(
 	roleId: string,
 ): FollowUpOutcome {
 	const invited = new Set(invites);
-	const outcome: FollowUpOutcome = { withExternalId: 0, withRole: 0, invited: 0, complete: 0 };
+	const outcome: FollowUpOutcome = { withExternalId: 0, withRole: 0, invited: 0, invitesSent: 0, complete: 0 };
+	const ours = new Set<string>();
 	for (const user of users) {
 		if (user.state === 'deleted' || !expectedEmails.has(user.email.toLowerCase())) continue;
+		ours.add(user.id);
 		const hasExternalId = (externalIds.get(user.id) ?? []).length > 0;
 		const hasRole = (grants.get(user.id) ?? []).some((grant) => grant.roleId === roleId);
 		const isInvited = invited.has(user.id);
@@ -195,5 +200,6 @@ export function followUpOutcome(
 		if (isInvited) outcome.invited++;
 		if (hasExternalId && hasRole && isInvited) outcome.complete++;
 	}
+	outcome.invitesSent = invites.filter((id) => ours.has(id)).length;
 	return outcome;
 }

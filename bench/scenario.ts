@@ -7,12 +7,13 @@ import path from 'node:path';
 
 import { startEmulator } from '../test/emulator';
 import type { Emulator } from '../test/emulator';
-import { BENCH_ROLE_ID, JOB_DURATION_MS, JOB_STATUS_PATH } from './config';
+import { JOB_DURATION_MS, JOB_STATUS_PATH } from './config';
 import type { RunSpec } from './config';
+import { redact } from './redact';
 import { apiTraffic, followUpOutcome, rateMetrics, userOutcome } from './metrics';
 import type { ApiTraffic, FollowUpOutcome, RateLimitShape, RateMetrics, UserOutcome } from './metrics';
 import type { ChildMessage, ChildReport, ClientCredentials, ParentMessage } from './types';
-import { benchEmails } from './users';
+import { BENCH_ROLE_ID, benchEmails } from './users';
 
 /** The benchmark's OAuth client on the emulator (not a real secret; still never printed). */
 export const BENCH_CLIENT: ClientCredentials = {
@@ -82,10 +83,6 @@ export interface ScenarioOptions {
 	execArgv: string[];
 }
 
-function redact(text: string): string {
-	return text.split(BENCH_CLIENT.clientSecret).join('[redacted]');
-}
-
 /** Forks the child, hands it the task, opens the gate when it is ready, and waits for its report. */
 function runChild(spec: RunSpec, emu: Emulator, options: ScenarioOptions): Promise<ChildReport> {
 	return new Promise<ChildReport>((resolve) => {
@@ -121,7 +118,7 @@ function runChild(spec: RunSpec, emu: Emulator, options: ScenarioOptions): Promi
 			}
 		});
 		child.on('exit', (code, signal) => {
-			finish(failed(redact(`child exited (${signal ?? code}) without a report. ${stderr.trim()}`)));
+			finish(failed(redact(`child exited (${signal ?? code}) without a report. ${stderr.trim()}`, [BENCH_CLIENT.clientSecret])));
 		});
 		child.send({ type: 'task', task: spec.task(emu.url, BENCH_CLIENT) } satisfies ParentMessage);
 	});
@@ -162,7 +159,7 @@ function jobMetrics(spec: RunSpec, emu: Emulator, wallMs: number, detail: Record
 
 function csvMetrics(spec: RunSpec, emu: Emulator, report: ChildReport): CsvMetrics {
 	const api = emu.requests.filter((request) => request.path.startsWith('/api/v2/'));
-	const firstAt = api.length > 0 ? Math.min(...api.map((request) => request.at)) : report.endedAt;
+	const firstAt = api.reduce((earliest, request) => Math.min(earliest, request.at), report.endedAt);
 	const byStatus = (report.detail.byStatus ?? {}) as Record<string, number>;
 	return {
 		rows: Number(spec.settings.rows),

@@ -11,6 +11,7 @@ import path from 'node:path';
 
 import { engineVersions, manualTriggerWorkflow, runWorkflow } from '../../test/harness';
 import type { OutputItem, RunResult, StartItem } from '../../test/harness';
+import { redact } from '../redact';
 import { benchUsers, createFields } from '../users';
 import type { HttpNodeTask } from '../types';
 import type { ContenderRun } from './measure';
@@ -63,11 +64,6 @@ function outputs(result: RunResult): OutputItem[] {
 	}
 }
 
-/** The run's error message without the bearer token the node may echo back. */
-function redacted(message: string | undefined, token: string): string | undefined {
-	return message?.split(token).join('[redacted]');
-}
-
 export async function runHttpRequestNode(task: HttpNodeTask): Promise<ContenderRun> {
 	const pkg = httpNodePackage();
 	try {
@@ -94,7 +90,7 @@ export async function runHttpRequestNode(task: HttpNodeTask): Promise<ContenderR
 			return {
 				engine: engineVersions(),
 				executionStatus: result.status,
-				errorMessage: redacted(result.errorMessage, token),
+				errorMessage: result.errorMessage === undefined ? undefined : redact(result.errorMessage, [token]),
 				outputItems: items.length,
 				nodeRuns: result.run.data.resultData.runData[NODE_NAME]?.length ?? 0,
 			};

@@ -4,6 +4,8 @@
  */
 import * as n8nWorkflow from 'n8n-workflow';
 
+import { linkAbort } from './abort';
+
 type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 interface SleepExports {
@@ -24,29 +26,13 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 		await helpers.sleep(duration);
 		return;
 	}
-	if (!legacySleepWithAbort) {
-		await helpers.sleep(duration, signal);
-		return;
-	}
-	await sleepWithLegacyAbort(legacySleepWithAbort, duration, signal);
-}
-
-/**
- * 1.x never removes its abort listener once the timer fires, so many sleeps on the execution's long-lived
- * signal would pile listeners onto it. A short-lived child signal takes them instead.
- */
-async function sleepWithLegacyAbort(fn: SleepFn, ms: number, signal: AbortSignal): Promise<void> {
-	const child = new AbortController();
-	const forward = (): void => child.abort(signal.reason);
-	if (signal.aborted) {
-		child.abort(signal.reason);
-	} else {
-		signal.addEventListener('abort', forward, { once: true });
-	}
+	// n8n's helpers listen on the signal they are given (1.x never stops listening): a child of our own
+	// takes that listener, so concurrent sleeps leave at most one on a shared signal.
+	const link = linkAbort(signal);
 	try {
-		await fn(ms, child.signal);
+		await (legacySleepWithAbort ?? helpers.sleep)(duration, link.signal);
 	} finally {
-		signal.removeEventListener('abort', forward);
+		link.dispose();
 	}
 }
 

@@ -1,13 +1,16 @@
 /**
  * CSV reading: bytes to text, delimiter detection, and records read with csv-parse.
  *
- * csv-parse cannot carry on after a broken quote: it keeps reading in quoted mode (the rows after it are
- * lost), and with skip_records_with_error a value followed by text after its closing quote ends the parse
- * without an error. So a quote error stops csv-parse; the record becomes one broken row and a new parse
- * starts on the line after the one where its quote opened, so a stray quote costs one row, not the file.
+ * csv-parse cannot carry on after a broken quote: it reads on in quoted mode (the rows after it are lost),
+ * and with skip_records_with_error, text after a closing quote ends the parse without an error. So a
+ * broken quote ends the csv-parse run; the record becomes one broken row and the next run starts on the
+ * line after the one where its quote opened: a stray quote costs one row, not the rest of the file.
  *
  * Row numbers are spreadsheet rows: the header is row 1 (when it is the first line), a blank line still
  * takes a row, and a record whose quoted value spans lines takes one row.
+ *
+ * Left to csv-parse: its `trim` takes tabs like spaces around a quoted value, and it reads `"" ""` (an empty
+ * quoted value, spaces, another one) as one empty value rather than reporting text after a closing quote.
  */
 import { CsvError, parse, type CsvErrorCode, type InfoRecord, type Options } from 'csv-parse/sync';
 
@@ -208,10 +211,24 @@ function isQuoteInText(error: CsvError): boolean {
 	return error.code === 'INVALID_OPENING_QUOTE' && error.quoting !== true;
 }
 
+/**
+ * With relax_quotes, text right after a closing quote ("a"b) is kept as text with the quotes, so the value
+ * starts with one; a value can only start with a quote that way or from a doubled one ("""a""").
+ */
+function mayHideClosingQuote(cells: readonly string[]): boolean {
+	return cells.some((cell) => cell.charCodeAt(0) === QUOTE);
+}
+
 /** Where a parse starts: a byte offset into the UTF-8 input and the rows that come before it. */
 interface Cursor {
 	offset: number;
 	row: number;
+}
+
+/** csv-parse reports bad input as a CsvError; anything else is a fault here and goes on up. */
+function asCsvError(error: unknown): CsvError {
+	if (error instanceof CsvError) return error;
+	throw error;
 }
 
 /** csv-parse copies its counters onto the error, typed `unknown` there. */
@@ -232,8 +249,8 @@ function byteLineAfter(input: Buffer, from: number): number {
 }
 
 /**
- * All records of a file, blank ones left out (their rows still count). One csv-parse run reads a clean
- * file; each broken quote costs one more run, started after it.
+ * All records of a file, blank ones left out (their rows still count). One csv-parse run reads a file
+ * without broken quotes; each broken quote costs one more run, started after it (about 50 µs).
  */
 class RecordReader {
 	private readonly records: CsvRecord[] = [];
@@ -250,7 +267,9 @@ class RecordReader {
 			record_delimiter: ['\r\n', '\n', '\r'],
 			// Counts are checked against the header by fitToHeader, with a message naming both.
 			relax_column_count: true,
-			// Blank and whitespace-only lines are counted in info.empty_lines, which keeps row numbers.
+			// A quote inside an unquoted value is text (5'10"); see mayHideClosingQuote for the cost.
+			relax_quotes: true,
+			// Blank and whitespace-only lines: counted in info.empty_lines, which keeps the row numbers.
 			skip_empty_lines: true,
 			// Allows spaces around a quoted value; unquoted values come trimmed, as mapping trims them anyway.
 			trim: true,
@@ -266,56 +285,38 @@ class RecordReader {
 	/** Reads to the end of the file (undefined) or to the first broken record (where to go on). */
 	private readFrom(start: Cursor): Cursor | undefined {
 		let last = start;
+		let hidden: CsvError | undefined;
 		try {
 			parse(this.input.subarray(start.offset), {
 				...this.options,
 				on_record: (cells: string[], info: InfoRecord) => {
-					last = this.after(start, info);
-					this.add(last.row, cells);
+					const end: Cursor = {
+						offset: start.offset + info.bytes,
+						row: start.row + info.records + info.empty_lines,
+					};
+					hidden = mayHideClosingQuote(cells)
+						? this.closingQuoteError(last.offset, end.offset)
+						: undefined;
+					// Stops this run: a stray opening quote may have swallowed the lines up to the next quote.
+					if (hidden) throw hidden;
+					this.add(end.row, cells);
+					last = end;
 					return null;
 				},
 			});
 			return undefined;
 		} catch (error) {
-			if (!(error instanceof CsvError)) throw error;
-			if (isQuoteInText(error)) return this.readRelaxed(last);
-			return this.broken(error, start);
+			const csvError = asCsvError(error);
+			return csvError === hidden ? this.broken(csvError, last) : this.broken(csvError, start);
 		}
 	}
 
-	/**
-	 * A quote inside an unquoted value (5'10") is text: that one record is read again with relax_quotes.
-	 * relax_quotes would also accept text after a closing quote, so the record is checked for that first.
-	 */
-	private readRelaxed(start: Cursor): Cursor | undefined {
-		const found: Array<{ cells: string[]; end: Cursor }> = [];
-		try {
-			parse(this.input.subarray(start.offset), {
-				...this.options,
-				relax_quotes: true,
-				to: 1,
-				on_record: (cells: string[], info: InfoRecord) => {
-					found.push({ cells, end: this.after(start, info) });
-					return null;
-				},
-			});
-		} catch (error) {
-			if (!(error instanceof CsvError)) throw error;
-			return this.broken(error, start);
-		}
-		if (found.length === 0) return undefined;
-		const { cells, end } = found[0];
-		const closing = this.closingQuoteError(start.offset, end.offset);
-		if (closing) return this.broken(closing, start);
-		this.add(end.row, cells);
-		return end;
-	}
-
-	/** The first quote error in input[from, to), read strictly, other than quotes inside unquoted values. */
+	/** The first quote error in input[from, to) read without relax_quotes, bar quotes inside unquoted values. */
 	private closingQuoteError(from: number, to: number): CsvError | undefined {
 		const errors: CsvError[] = [];
 		parse(this.input.subarray(from, to), {
 			...this.options,
+			relax_quotes: false,
 			skip_records_with_error: true,
 			on_skip: (error: CsvError | undefined) => {
 				if (error && !isQuoteInText(error)) errors.push(error);
@@ -325,27 +326,22 @@ class RecordReader {
 		return errors[0];
 	}
 
-	/** Position after the record csv-parse just read; skipped empty lines keep their rows. */
-	private after(start: Cursor, info: InfoRecord): Cursor {
-		return {
-			offset: start.offset + info.bytes,
-			row: start.row + info.records + info.empty_lines,
-		};
-	}
-
 	private add(row: number, cells: string[]): void {
 		if (!isBlankRecord(cells)) this.records.push({ kind: 'cells', row, cells });
 	}
 
-	/** Records a broken row and returns the start of the line after the one where its quote opened. */
+	/**
+	 * Records a broken row and returns the start of the line after the one where its quote opened.
+	 * `start` is where the run that raised `error` began; the error's counters are relative to it.
+	 */
 	private broken(error: CsvError, start: Cursor): Cursor {
 		const problem = QUOTE_PROBLEMS[error.code];
 		if (problem === undefined) throw error;
-		const row =
-			start.row + errorCounter(error, 'records') + errorCounter(error, 'empty_lines') + 1;
+		const row = start.row + errorCounter(error, 'records') + errorCounter(error, 'empty_lines') + 1;
 		this.records.push({ kind: 'broken', row, problem });
-		// csv-parse's byte count stops at the last field boundary: the record's start for its first
-		// field, else the delimiter before the failing field. The quote is the first one after it.
+		// csv-parse's byte count stops at the last field boundary: the end of the previous record for the
+		// first field (blank lines may follow), else the delimiter before the failing field. The quote
+		// that opened the failing value is the first one after it.
 		const column = errorCounter(error, 'column');
 		const fieldStart = start.offset + errorCounter(error, 'bytes') + (column > 0 ? 1 : 0);
 		const quote = this.input.indexOf(QUOTE, fieldStart);

@@ -2,8 +2,9 @@
  * Rows whose email already belongs to a user: update it in place, or restore a soft-deleted one first
  * (the terraform provider's restoreDeletedUser, API.md 5.1).
  */
+import { settle } from '../GenesysCloud/settle';
 import type { RowWork, RunContext } from './context';
-import { errorFacts, isNotFound, isVersionMismatch, settle } from './failures';
+import { errorFacts, isNotFound, isVersionMismatch } from './failures';
 import { fieldChanges, restoreState, stateChange } from './plan';
 import { getUser, patchUser } from './userRequests';
 import type { GenesysUser } from './users';

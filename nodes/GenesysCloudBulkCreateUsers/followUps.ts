@@ -2,12 +2,13 @@
  * Work done on a user after the create (or on an existing user under update/restore), each with its own
  * endpoint (API.md 6). Every step here can be repeated safely, so a rerun completes a half-done row.
  */
+import { chunk } from '../GenesysCloud/pool';
+import { toResultError } from '../GenesysCloud/resultError';
 import { segment } from './api';
 import type { RowWork, RunContext } from './context';
-import { errorFacts, isRunStopper, toResultError } from './failures';
+import { errorFacts, isRunStopper } from './failures';
 import { findUserByEmail } from './lookup';
 import type { FollowUpStep } from './plan';
-import { chunk } from './pool';
 import {
 	QueueMembersBodySchema,
 	RoleDivisionGrantsSchema,
@@ -155,13 +156,7 @@ export async function resolveManager(ctx: RunContext, value: string): Promise<st
 	if (!isEmail(value)) return value;
 	const known = ctx.directory.get(emailKey(value));
 	if (known) return known;
-	const found = await findUserByEmail(value, {
-		api: ctx.api,
-		clock: ctx.clock,
-		timing: ctx.timing,
-		waitForLag: false,
-		accept: (user) => !isDeleted(user),
-	});
+	const found = await findUserByEmail(ctx, value, { waitForLag: false, accept: (user) => !isDeleted(user) });
 	if (!found || isDeleted(found)) throw new Error(`The manager ${value} was not found in Genesys Cloud`);
 	ctx.directory.set(emailKey(value), found.id);
 	return found.id;

@@ -4,15 +4,16 @@
  * (main stage + first follow-ups) -> second follow-up phase -> one result per row, in input order.
  * Nothing is written before every lookup and check is done; a dry run stops short of writing.
  */
+import { runPool } from '../GenesysCloud/pool';
+import { toResultError } from '../GenesysCloud/resultError';
 import type { GenesysApi } from './api';
 import type { EngineCounters, RowWork, RunContext } from './context';
 import { newCounters } from './context';
-import { errorFacts, isRunStopper, toResultError } from './failures';
+import { errorFacts, isRunStopper } from './failures';
 import { isAccessError, lookupUsersByEmail } from './lookup';
 import type { LookupResult } from './lookup';
 import { invalidResult } from './outputs';
 import { planRow } from './plan';
-import { runPool } from './pool';
 import type { ProgressLog } from './progress';
 import { Progress } from './progress';
 import { finalizeRow, finishRow, newWork, notStartedResult, pendingSecondPhase, provisionRow } from './provision';

@@ -11,9 +11,10 @@
  * Follow-ups run in two phases: the first right after the main stage, the second (manager, invite) once
  * every row has its user, so a manager created by the same run is known whatever the input order.
  */
+import { toResultError } from '../GenesysCloud/resultError';
 import type { MainOutcome, RowWork, RunContext } from './context';
 import { restoreUser, updateUser } from './existing';
-import { errorFacts, isRunStopper, toResultError } from './failures';
+import { errorFacts, isRunStopper } from './failures';
 import { cancelledError, runFollowUps } from './followUps';
 import type { Action } from './plan';
 import { decideAction, existingUserError, FIRST_PHASE, followUpsFor, lookupStep, SECOND_PHASE } from './plan';

@@ -65,12 +65,7 @@ async function resolveConflict(
 	ambiguous: boolean,
 	conflict: unknown,
 ): Promise<CreateOutcome> {
-	const found = await findUserByEmail(row.email, {
-		api: ctx.api,
-		clock: ctx.clock,
-		timing: ctx.timing,
-		waitForLag: true,
-	});
+	const found = await findUserByEmail(ctx, row.email, { waitForLag: true });
 	if (!found) return { kind: 'failed', error: conflict };
 	if (ambiguous && !isDeleted(found)) {
 		ctx.counters.reconciledCreates++;
@@ -86,13 +81,7 @@ async function confirmCreated(
 	startedAt: number,
 	cause: unknown,
 ): Promise<CreateOutcome> {
-	const found = await findUserByEmail(row.email, {
-		api: ctx.api,
-		clock: ctx.clock,
-		timing: ctx.timing,
-		waitForLag: true,
-		accept: (user) => !isDeleted(user),
-	});
+	const found = await findUserByEmail(ctx, row.email, { waitForLag: true, accept: (user) => !isDeleted(user) });
 	if (!found || isDeleted(found)) return { kind: 'failed', error: cause };
 	ctx.counters.reconciledCreates++;
 	return { kind: 'created', user: found, startedAt, detail: 'response lost; the user was found by email' };

@@ -2,10 +2,10 @@
  * Checks the ids rows refer to (division, roles, skills, queues, manager) before any write, each distinct id
  * once, so a typo makes its rows `invalid` instead of leaving half-provisioned users behind.
  */
+import { runPool } from '../GenesysCloud/pool';
 import { segment } from './api';
 import type { GenesysApi } from './api';
 import { errorFacts, isNotFound, isRunStopper } from './failures';
-import { runPool } from './pool';
 import type { FieldError, ValidRow } from './types';
 import type { GenesysUser } from './users';
 import { emailKey, isDeleted, isEmail } from './users';

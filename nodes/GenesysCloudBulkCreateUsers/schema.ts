@@ -1,5 +1,6 @@
 /**
- * zod schemas of the Genesys request bodies this node sends, one per model (models.json, API.md 4 and 6).
+ * zod schemas of the Genesys request bodies this node sends, one per model (models.json, API.md 4 and 6);
+ * the user search body is shared with the other node (../GenesysCloud/userSearch).
  * Every schema is strict: an unknown key is a bug on our side, never something to send to Genesys.
  */
 import { z } from 'zod';
@@ -156,46 +157,3 @@ export type QueueMembersBody = z.infer<typeof QueueMembersBodySchema>;
 /** ChangePasswordRequest, body of POST /api/v2/users/{userId}/password (re-trying a password the create refused). */
 export const ChangePasswordRequestSchema = z.object({ newPassword: id('newPassword') }).strict();
 export type ChangePasswordRequestBody = z.infer<typeof ChangePasswordRequestSchema>;
-
-export const SEARCH_CRITERIA_TYPES = [
-	'EXACT',
-	'STARTS_WITH',
-	'CONTAINS',
-	'REGEX',
-	'TERM',
-	'TERMS',
-	'REQUIRED_FIELDS',
-	'MATCH_ALL',
-	'QUERY_STRING',
-	'RANGE',
-	'LESS_THAN',
-	'LESS_THAN_EQUAL_TO',
-	'GREATER_THAN',
-	'GREATER_THAN_EQUAL_TO',
-] as const;
-
-/** UserSearchCriteria, the subset used to look users up by email, id or state. */
-export const UserSearchCriteriaSchema = z
-	.object({
-		type: z.enum(SEARCH_CRITERIA_TYPES),
-		fields: z.array(z.string().min(1)).min(1),
-		value: z.string().optional(),
-		values: z.array(z.string()).min(1).optional(),
-		operator: z.enum(['AND', 'OR', 'NOT']).optional(),
-	})
-	.strict();
-export type UserSearchCriteria = z.infer<typeof UserSearchCriteriaSchema>;
-
-/** Genesys caps a search page at 100 results. */
-export const MAX_SEARCH_PAGE_SIZE = 100;
-
-/** UserSearchRequest, body of POST /api/v2/users/search (subset). */
-export const UserSearchRequestSchema = z
-	.object({
-		pageSize: z.number().int().min(1).max(MAX_SEARCH_PAGE_SIZE).optional(),
-		pageNumber: z.number().int().min(1).optional(),
-		query: z.array(UserSearchCriteriaSchema).min(1),
-		expand: z.array(z.string()).optional(),
-	})
-	.strict();
-export type UserSearchRequestBody = z.infer<typeof UserSearchRequestSchema>;

@@ -2,6 +2,7 @@
  * The contract between reading input (parameters, CSV, mapping, validation) and provisioning users.
  * CreateUser itself is typed from its zod schema in schema.ts.
  */
+import type { ResultError as BaseResultError } from '../GenesysCloud/resultError';
 import type { CreateUserBody } from './schema';
 
 export type OnExisting = 'skip' | 'update' | 'fail';
@@ -88,13 +89,8 @@ export interface StepResult {
 	detail?: string;
 }
 
-export interface ResultError {
-	message: string;
-	code?: string;
-	httpStatus?: number;
-	correlationId?: string;
-	field?: string;
-	/** Every field error of an invalid row. */
+/** The shared item error, plus every field error of an invalid row. */
+export interface ResultError extends BaseResultError {
 	fields?: FieldError[];
 }
 

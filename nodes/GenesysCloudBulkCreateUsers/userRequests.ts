@@ -2,9 +2,10 @@
  * Requests on one user that need more than the transport's retries: 404s while a new user propagates
  * (API.md 5: terraform retries reads and role grants on 404), and PATCHes that need the current `version`.
  */
+import { settle } from '../GenesysCloud/settle';
 import { segment } from './api';
 import type { RowWork, RunContext } from './context';
-import { errorFacts, isNotFound, isVersionMismatch, settle } from './failures';
+import { errorFacts, isNotFound, isVersionMismatch } from './failures';
 import { UpdateUserSchema } from './schema';
 import type { UpdateUserBody } from './schema';
 import { nextWait } from './timing';

@@ -3,8 +3,6 @@
  * only the few fields used here are relied upon.
  */
 
-export type UserState = 'active' | 'inactive' | 'deleted';
-
 export interface UserContact {
 	address?: string;
 	mediaType?: string;
@@ -25,14 +23,6 @@ export interface GenesysUser {
 	division?: { id?: string; name?: string };
 	manager?: { id?: string } | string | null;
 	[key: string]: unknown;
-}
-
-export interface UserSearchResponse {
-	total?: number;
-	pageCount?: number;
-	pageSize?: number;
-	pageNumber?: number;
-	results?: GenesysUser[];
 }
 
 /** Emails are compared case-insensitively: Genesys logins are. */

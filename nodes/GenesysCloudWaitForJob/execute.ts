@@ -5,7 +5,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runPool } from '../GenesysCloudBulkCreateUsers/pool';
+import { linkAbort } from '../GenesysCloud/abort';
+import { runPool } from '../GenesysCloud/pool';
+import { settle } from '../GenesysCloud/settle';
 import { sleep } from '../GenesysCloud/sleep';
 import { checkApiPath, GenesysClient, GenesysRequestRefused, isGenesysError } from '../GenesysCloud/transport';
 import { DEFAULTS } from './description';
@@ -22,11 +24,10 @@ import { asDataObject, configErrorJson, jobItemJson, usersItemJson, withResults 
 import type { BackoffSettings } from './poll';
 import { DEFAULT_BACKOFF, parseValueList } from './poll';
 import { gatherResults } from './results';
-import { StopSwitch } from './stopSwitch';
 import type { SearchableItem } from './usersSearchable';
-import { USERS_SEARCH_PATH, userRefsOf, waitUntilSearchable } from './usersSearchable';
+import { userRefsOf, waitUntilSearchable } from './usersSearchable';
 import type { WaitClock, WaitSettings } from './waitForJob';
-import { settle, waitForJob } from './waitForJob';
+import { waitForJob } from './waitForJob';
 
 type Client = Pick<GenesysClient, 'request'>;
 type Connect = () => Promise<Client>;
@@ -210,28 +211,33 @@ async function waitForJobs(
 	if (plans.length === 0) return results;
 	const client = await connect();
 	const cancel = context.getExecutionCancelSignal();
-	const stop = new StopSwitch(cancel);
+	// Every wait listens to one signal: n8n's cancel, or one item's fatal error stopping the others.
+	const stop = linkAbort(cancel);
 	let fatal: unknown;
-	await runPool(
-		plans,
-		settings.concurrency,
-		async (plan) => {
-			try {
-				const json = await stop.run(async (signal) => await waitForPlan(client, plan, settings, signal));
-				results.push({ itemIndex: plan.itemIndex, json });
-			} catch (error) {
-				if (stop.isStopped) return;
-				if (isRefusal(error) && context.continueOnFail()) {
-					results.push(failedConfigItem(plan.jobType, plan.itemIndex, error as NodeOperationError, plan.jobId));
-					return;
+	try {
+		await runPool(
+			plans,
+			settings.concurrency,
+			async (plan) => {
+				try {
+					const json = await waitForPlan(client, plan, settings, stop.signal);
+					results.push({ itemIndex: plan.itemIndex, json });
+				} catch (error) {
+					if (stop.signal.aborted) return;
+					if (isRefusal(error) && context.continueOnFail()) {
+						results.push(failedConfigItem(plan.jobType, plan.itemIndex, error as NodeOperationError, plan.jobId));
+						return;
+					}
+					// A refused path (configuration) or an unexpected error ends the run: stop the other waits.
+					fatal = isRefusal(error) ? refusalError(context, plan.itemIndex, error) : error;
+					stop.abort(fatal);
 				}
-				// A refused path (configuration) or an unexpected error ends the run: stop the other waits.
-				fatal = isRefusal(error) ? refusalError(context, plan.itemIndex, error) : error;
-				stop.stop(fatal);
-			}
-		},
-		() => !stop.isStopped,
-	);
+			},
+			() => !stop.signal.aborted,
+		);
+	} finally {
+		stop.dispose();
+	}
 	if (fatal !== undefined) throw fatal;
 	if (cancel?.aborted) throw new NodeOperationError(context.getNode(), 'The execution was cancelled while waiting');
 	return results;
@@ -263,13 +269,14 @@ async function waitForPlan(client: Client, plan: JobPlan, settings: NodeSettings
 	if (outcome.result !== 'succeeded' || !plan.results) return json;
 	const { spec, ids } = plan.results;
 	const gathered = await settle(
-		gatherResults(
-			spec,
-			ids,
-			outcome.job,
-			async (path, qs) => await client.request<unknown>({ method: 'GET', path, qs, signal, itemIndex: plan.itemIndex }),
-			settings.maxResults,
-		),
+		async () =>
+			await gatherResults(
+				spec,
+				ids,
+				outcome.job,
+				async (path, qs) => await client.request<unknown>({ method: 'GET', path, qs, signal, itemIndex: plan.itemIndex }),
+				settings.maxResults,
+			),
 	);
 	if (gathered.ok) return withResults(json, gathered.value);
 	if (signal.aborted || isRefusal(gathered.error)) throw gathered.error;
@@ -303,7 +310,7 @@ async function waitForUsers(
 	const client = await connect();
 	const outcomes = await waitUntilSearchable(
 		items,
-		async (body) => await client.request<unknown>({ method: 'POST', path: USERS_SEARCH_PATH, body, idempotent: true }),
+		client,
 		settings,
 		SYSTEM_CLOCK,
 		settings.concurrency,

@@ -3,18 +3,12 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { toResultError } from '../GenesysCloudBulkCreateUsers/failures';
+import { toResultError } from '../GenesysCloud/resultError';
+import type { ResultError } from '../GenesysCloud/resultError';
 import { USERS_SEARCHABLE_JOB_TYPE } from './jobKinds';
 import type { GatheredResults } from './results';
 import type { SearchableOutcome } from './usersSearchable';
 import type { WaitOutcome } from './waitForJob';
-
-export interface ItemError {
-	message: string;
-	code?: string;
-	httpStatus?: number;
-	correlationId?: string;
-}
 
 /** The output contract of the node: `{ jobType, jobId, status, done, succeeded, attempts, elapsedMs, job, results? }`. */
 export interface WaitItemJson {
@@ -36,21 +30,17 @@ export interface WaitItemJson {
 	resultsTruncated?: boolean;
 	/** usersSearchable: users not found. */
 	missing?: string[];
-	error?: ItemError;
+	error?: ResultError;
 }
 
 export const TIMED_OUT = 'timedOut';
 export const NOT_FOUND = 'notFound';
 export const ERROR_STATUS = 'error';
 
-export function itemError(error: unknown, message?: string): ItemError {
+/** The item's `error`, optionally with a message of our own instead of the error's. */
+export function itemError(error: unknown, message?: string): ResultError {
 	const result = toResultError(error);
-	return {
-		message: message ?? result.message,
-		...(result.code === undefined ? {} : { code: result.code }),
-		...(result.httpStatus === undefined ? {} : { httpStatus: result.httpStatus }),
-		...(result.correlationId === undefined ? {} : { correlationId: result.correlationId }),
-	};
+	return message === undefined ? result : { ...result, message };
 }
 
 export interface JobIdentity {

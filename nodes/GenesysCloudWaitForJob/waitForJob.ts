@@ -2,6 +2,7 @@
  * The wait itself: sleep on the backoff schedule, ask, judge, until a verdict or the deadline. Time and
  * randomness are injected, and every sleep listens to the execution's abort signal so Stop ends it at once.
  */
+import { settle } from '../GenesysCloud/settle';
 import type { StatusRule } from './jobKinds';
 import type { BackoffSettings, PollObservation, WaitResult } from './poll';
 import { judgePoll, nextDelay } from './poll';
@@ -76,7 +77,7 @@ export async function waitForJob(
 	let notFoundError: unknown;
 
 	const observe = async (): Promise<PollObservation | undefined> => {
-		const answer = await settle(fetchStatus());
+		const answer = await settle(fetchStatus);
 		if (answer.ok) return { found: true, body: answer.value };
 		if (signal?.aborted) throw answer.error;
 		// A 404 becomes the item's error only if the grace period runs out.
@@ -112,15 +113,4 @@ export async function waitForJob(
 		signal,
 	);
 	return { ...run, result, status, job, ...(error === undefined ? {} : { error }) };
-}
-
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** A promise's value or error as data, so callers branch on it instead of catching and re-throwing. */
-export async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-	try {
-		return { ok: true, value: await promise };
-	} catch (error) {
-		return { ok: false, error };
-	}
 }

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { INodeType, IVersionedNodeType } from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription, IVersionedNodeType } from 'n8n-workflow';
 
 import { harnessEnvironment } from './environment';
 
@@ -67,19 +67,65 @@ function loaderFor(pkg: BasePackage): NodeLoader {
 	return pkg.loader;
 }
 
+function messageOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * n8n-core's loader reports any TypeError while loading as "Class could not be found"; the plain require
+ * shows what actually broke (typically an n8n-workflow export the selected engine does not have).
+ */
+function underlyingError(pkg: BasePackage, entry: KnownNode): string | undefined {
+	try {
+		const exported = require(path.join(pkg.dir, entry.sourcePath)) as Record<string, unknown>;
+		const NodeClass = exported[entry.className] as (new () => unknown) | undefined;
+		if (NodeClass === undefined) return `${entry.className} is not exported`;
+		new NodeClass();
+		return undefined;
+	} catch (error) {
+		return messageOf(error);
+	}
+}
+
+function descriptionsOf(type: AnyNodeType): INodeTypeDescription[] {
+	if ('nodeVersions' in type) return Object.values(type.nodeVersions).map((version) => version.description);
+	return [type.description];
+}
+
+/**
+ * Resolves every version's parameter defaults the way `new Workflow()` does for each node. A description
+ * the engine's parameter resolver cannot handle would fail every run, so it is found here, once.
+ */
+function engineRejects(type: AnyNodeType): string | undefined {
+	const { NodeHelpers } = harnessEnvironment().workflow;
+	for (const description of descriptionsOf(type)) {
+		try {
+			NodeHelpers.getNodeParameters(description.properties, {}, true, false, null, null);
+		} catch (error) {
+			return `the engine cannot resolve its parameters (version ${String(description.version)}): ${messageOf(error)}`;
+		}
+	}
+	return undefined;
+}
+
 function load(shortName: string): BaseNodeOutcome {
 	const pkg = basePackageOrReason();
 	if (typeof pkg === 'string') return { loaded: false, reason: pkg };
 	const entry = pkg.known[shortName];
 	if (entry === undefined) return { loaded: false, reason: `${BASE_PACKAGE} has no node "${shortName}"` };
+	let type: AnyNodeType;
 	try {
 		const loader = loaderFor(pkg);
 		loader.known.nodes[shortName] = entry;
-		return { loaded: true, type: loader.getNode(shortName).type };
+		type = loader.getNode(shortName).type;
 	} catch (error) {
-		const message = error instanceof Error ? error.message : String(error);
-		return { loaded: false, reason: `${entry.sourcePath}: ${message}` };
+		const cause = underlyingError(pkg, entry);
+		const detail = cause === undefined || cause === messageOf(error) ? '' : ` (${cause})`;
+		return { loaded: false, reason: `${entry.sourcePath}: ${messageOf(error)}${detail}` };
 	}
+	const rejected = engineRejects(type);
+	if (rejected !== undefined) return { loaded: false, reason: `${entry.sourcePath}: ${rejected}` };
+	return { loaded: true, type };
 }
 
 /** 'n8n-nodes-base.set' -> 'set'; undefined for types of other packages. */

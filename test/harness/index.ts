@@ -34,5 +34,12 @@ export {
 	type CredentialInput,
 	type CredentialUpdate,
 } from './credentials';
-export { buildRegistry as loadPackages, projectPackageDir, type TypeRegistry } from './registry';
+export {
+	buildRegistry as loadPackages,
+	projectPackageDir,
+	type NodeTypeSource,
+	type TypeRegistry,
+} from './registry';
+export { BASE_PACKAGE, baseNodeReport, loadBaseNode, type BaseNodeOutcome } from './baseNodes';
+export { allowFileAccess, allowedFilePaths } from './fileAccess';
 export { strayLogs, type LogEntry, type LogSource } from './logs';

@@ -22,8 +22,14 @@ import {
 } from './credentials';
 import { engineVersion } from './engine';
 import { harnessEnvironment } from './environment';
+import { allowFileAccess } from './fileAccess';
 import { toPlain, withLogSink, type LogEntry } from './logs';
-import { buildRegistry, projectPackageDir, type TypeRegistry } from './registry';
+import {
+	buildRegistry,
+	projectPackageDir,
+	type NodeTypeSource,
+	type TypeRegistry,
+} from './registry';
 import { MANUAL_TRIGGER_TYPE } from './standins';
 import type { WorkflowJson, WorkflowNodeJson } from './workflow';
 
@@ -37,8 +43,16 @@ export interface RunOptions {
 	workflow: WorkflowJson;
 	/** By credential type name. Nodes declaring that type get it attached when their JSON has none. */
 	credentials?: Record<string, CredentialInput>;
-	/** Emitted by the manual trigger, so the node after it receives them. Default: one empty item. */
+	/**
+	 * Emitted by the start node (the manual trigger), so the node after it receives them. Default: the
+	 * trigger runs as in the editor and emits one empty item.
+	 */
 	startItems?: StartItem[];
+	/**
+	 * Absolute folders file nodes may read and write (n8n's N8N_RESTRICT_FILE_ACCESS_TO). They are added to
+	 * the process's list, which 2.x otherwise limits to ~/.n8n-files.
+	 */
+	fileAccess?: string[];
 	/** Aborting cancels the execution the way n8n's Stop button does. */
 	signal?: AbortSignal;
 	/** Cancels the execution after this long (as n8n's execution timeout); the result says timedOut. */
@@ -83,6 +97,8 @@ export interface RunResult {
 	visibleText(): string;
 	/** Names of the nodes that ran, in run-data order. */
 	ranNodes: string[];
+	/** For each node type of the workflow: a loaded package, the real n8n-nodes-base, or a stand-in. */
+	nodeTypes: Record<string, NodeTypeSource>;
 	/** What nodes logged via this.logger ('node') and the engine via LoggerProxy ('engine'). */
 	logs: LogEntry[];
 	/** Credential data after the run, by type (values persisted by preAuthentication included). */
@@ -356,6 +372,16 @@ function workflowBase(workflow: Workflow, nodes: INode[]): IWorkflowBase {
 
 interface Prepared {
 	execute(): Cancellable;
+	nodeTypes: Record<string, NodeTypeSource>;
+}
+
+function typeSources(registry: TypeRegistry, nodes: INode[]): Record<string, NodeTypeSource> {
+	const sources: Record<string, NodeTypeSource> = {};
+	for (const { type } of nodes) {
+		const source = registry.nodeTypes.sourceOf(type);
+		if (source !== undefined) sources[type] = source;
+	}
+	return sources;
 }
 
 /** Builds what WorkflowExecute needs: workflow, hooks, additionalData, the start node on the stack. */
@@ -369,6 +395,9 @@ async function prepare(options: RunOptions, store: CredentialStore): Promise<Pre
 		: undefined;
 	const workflow = createWorkflow(options.workflow, nodes, registry, pinData);
 	const startNode = findStartNode(Object.values(workflow.nodes), options.startNode);
+	// Given start items reach the next node the way n8n feeds a trigger outside manual mode.
+	if (options.startItems !== undefined) registry.nodeTypes.feedInputTo(startNode.type);
+	if (options.fileAccess !== undefined) allowFileAccess(options.fileAccess);
 	const executionId = `harness-${process.pid}-${++executionCounter}`;
 	const hooks = new env.core.ExecutionLifecycleHooks(
 		'manual',
@@ -389,10 +418,16 @@ async function prepare(options: RunOptions, store: CredentialStore): Promise<Pre
 	const executor = new env.core.WorkflowExecute(additionalData, 'manual', runExecutionData);
 	return {
 		execute: () => executor.processRunExecutionData(workflow) as unknown as Cancellable,
+		nodeTypes: typeSources(registry, nodes),
 	};
 }
 
-function toResult(settled: Settled, logs: LogEntry[], store: CredentialStore): RunResult {
+function toResult(
+	settled: Settled,
+	logs: LogEntry[],
+	store: CredentialStore,
+	nodeTypes: Record<string, NodeTypeSource>,
+): RunResult {
 	const { run } = settled;
 	const error = run.data.resultData.error;
 	return {
@@ -404,6 +439,7 @@ function toResult(settled: Settled, logs: LogEntry[], store: CredentialStore): R
 		output: outputAccessor(run),
 		visibleText: () => visibleTextOf(run, logs),
 		ranNodes: Object.keys(run.data.resultData.runData),
+		nodeTypes,
 		logs,
 		credentialsStore: store.snapshot(),
 		credentialUpdates: store.updates,
@@ -420,5 +456,5 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	const prepared = await prepare(options, store);
 	const logs: LogEntry[] = [];
 	const settled = await withLogSink(logs, () => settle(prepared.execute(), options));
-	return toResult(settled, logs, store);
+	return toResult(settled, logs, store, prepared.nodeTypes);
 }

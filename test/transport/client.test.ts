@@ -7,41 +7,23 @@ import { startEmulator } from '../emulator';
 import type { Emulator, RecordedRequest } from '../emulator';
 import {
 	apiRequests,
+	caught,
 	CLIENT_ID,
 	CLIENT_SECRET,
 	deepDump,
 	densest,
+	emulatorPerFile,
 	leakedForms,
 	makeClient,
 	secretForms,
+	startTransportEmulator,
 	tokenRequests,
 } from './helpers';
 
 let emu: Emulator;
-
-beforeAll(async () => {
-	emu = await startEmulator({
-		seed: 7,
-		clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }],
-		rateLimit: false,
-		fractionalRetryAfter: true,
-	});
+emulatorPerFile({ seed: 7, rateLimit: false, fractionalRetryAfter: true }, (started) => {
+	emu = started;
 });
-
-afterAll(async () => {
-	await emu.close();
-});
-
-beforeEach(() => emu.reset());
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-	try {
-		await promise;
-	} catch (error) {
-		return error;
-	}
-	throw new Error('expected a rejection');
-}
 
 function user(i: number): { name: string; email: string } {
 	return { name: `Transport User ${i}`, email: `transport.user.${i}@example.com` };
@@ -281,8 +263,7 @@ describe('tokens', () => {
 	});
 
 	it('renews shortly before the stored expiry instead of waiting for a 401', async () => {
-		const shortLived = await startEmulator({
-			clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }],
+		const shortLived = await startTransportEmulator({
 			rateLimit: false,
 			tokenLifetimeSec: 0.6,
 		});
@@ -301,8 +282,7 @@ describe('tokens', () => {
 	});
 
 	it('does not renew on every request when tokens live shorter than the renewal margin', async () => {
-		const shortLived = await startEmulator({
-			clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }],
+		const shortLived = await startTransportEmulator({
 			rateLimit: false,
 			tokenLifetimeSec: 2,
 		});
@@ -346,8 +326,7 @@ describe('pacing', () => {
 
 	it('never exceeds the rate over any window, so the server never throttles', async () => {
 		const window = { limit: 4, windowMs: 600 };
-		const limited = await startEmulator({
-			clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }],
+		const limited = await startTransportEmulator({
 			rateLimit: window,
 			fractionalRetryAfter: true,
 		});

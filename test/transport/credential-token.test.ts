@@ -5,35 +5,29 @@ import { GenesysCloudOAuth2Api } from '../../credentials/GenesysCloudOAuth2Api.c
 import { GenesysTokenError } from '../../nodes/GenesysCloud/transport';
 import { startEmulator } from '../emulator';
 import type { Emulator } from '../emulator';
-import { CLIENT_ID, CLIENT_SECRET, credentialsFor, deepDump, leakedForms, secretForms, tokenRequests } from './helpers';
+import {
+	caught,
+	CLIENT_ID,
+	CLIENT_SECRET,
+	credentialsFor,
+	deepDump,
+	emulatorPerFile,
+	leakedForms,
+	secretForms,
+	tokenRequests,
+} from './helpers';
 import { plainRequestHelper } from './plainSender';
 
 const credential = new GenesysCloudOAuth2Api();
 const LIFETIME_SEC = 120;
 
 let emu: Emulator;
-
-beforeAll(async () => {
-	emu = await startEmulator({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }], tokenLifetimeSec: LIFETIME_SEC });
+emulatorPerFile({ tokenLifetimeSec: LIFETIME_SEC }, (started) => {
+	emu = started;
 });
-
-afterAll(async () => {
-	await emu.close();
-});
-
-beforeEach(() => emu.reset());
 
 async function preAuth(credentials = credentialsFor(emu.url)) {
 	return await credential.preAuthentication.call(plainRequestHelper(), credentials);
-}
-
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-	try {
-		await promise;
-	} catch (error) {
-		return error;
-	}
-	throw new Error('expected a rejection');
 }
 
 describe('preAuthentication', () => {

@@ -7,7 +7,6 @@ import path from 'node:path';
 
 import { engineVersion, manualTriggerWorkflow, runWorkflow, testCredential } from '../harness';
 import type { RunResult, StartItem } from '../harness';
-import { startEmulator } from '../emulator';
 import type { Emulator } from '../emulator';
 import {
 	apiRequests,
@@ -15,6 +14,7 @@ import {
 	CLIENT_SECRET,
 	credentialsFor,
 	deepDump,
+	emulatorPerFile,
 	leakedForms,
 	secretForms,
 	tokenRequests,
@@ -26,20 +26,9 @@ const CREDENTIAL = 'genesysCloudOAuth2Api';
 const ORG: StartItem = { json: { method: 'GET', path: '/api/v2/organizations/me' } };
 
 let emu: Emulator;
-
-beforeAll(async () => {
-	emu = await startEmulator({
-		clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }],
-		rateLimit: false,
-		fractionalRetryAfter: true,
-	});
+emulatorPerFile({ rateLimit: false, fractionalRetryAfter: true }, (started) => {
+	emu = started;
 });
-
-afterAll(async () => {
-	await emu.close();
-});
-
-beforeEach(() => emu.reset());
 
 interface ProbeItem {
 	ok: boolean;

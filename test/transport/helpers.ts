@@ -2,11 +2,43 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { GenesysClient } from '../../nodes/GenesysCloud/transport';
 import type { ClientSettings, Throttle } from '../../nodes/GenesysCloud/transport';
-import type { Emulator, RecordedRequest } from '../emulator';
+import { startEmulator } from '../emulator';
+import type { Emulator, EmulatorOptions, RecordedRequest } from '../emulator';
 import { PlainSender } from './plainSender';
 
 export const CLIENT_ID = 'transport-client';
 export const CLIENT_SECRET = 'transport-secret-Zq81x!';
+
+/** An emulator that knows the test client. */
+export async function startTransportEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+	return await startEmulator({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }], ...options });
+}
+
+/**
+ * One emulator for a whole test file, knowing the test client: started before the first test, reset before
+ * each, closed after the last. `use` receives it once it is running.
+ */
+export function emulatorPerFile(options: EmulatorOptions, use: (emu: Emulator) => void): void {
+	let emu: Emulator | undefined;
+	beforeAll(async () => {
+		emu = await startTransportEmulator(options);
+		use(emu);
+	});
+	afterAll(async () => {
+		await emu?.close();
+	});
+	beforeEach(() => emu?.reset());
+}
+
+/** What the promise rejected with; a promise that resolves fails the test. */
+export async function caught(promise: Promise<unknown>): Promise<unknown> {
+	try {
+		await promise;
+	} catch (error) {
+		return error;
+	}
+	throw new Error('expected a rejection');
+}
 
 export function credentialsFor(
 	url: string,
@@ -41,7 +73,7 @@ export interface TestClient {
 
 export function makeClient(
 	emu: Pick<Emulator, 'url'>,
-	settings: ClientSettings & { clientSecret?: string; loginUrl?: string; throttle?: Throttle } = {},
+	settings: ClientSettings & { clientSecret?: string; loginUrl?: string; throttle?: Throttle; signal?: AbortSignal } = {},
 ): TestClient {
 	const logs: LogLine[] = [];
 	const sender = new PlainSender(credentialsFor(emu.url, settings.clientSecret, settings.loginUrl), {

@@ -62,6 +62,16 @@ describe('decoding', () => {
 		]);
 	});
 
+	it('reads a Uint8Array that is a view into a larger buffer', () => {
+		const bytes = new TextEncoder().encode('..email;name\nzo@example.com;Zo\n..');
+		const view = openCsv(bytes.subarray(2, bytes.length - 2));
+		if (view instanceof CsvFileError) throw new Error(view.message);
+		expect(view.header).toEqual(['email', 'name']);
+		expect([...view.records()]).toEqual([
+			{ kind: 'cells', row: 2, cells: ['zo@example.com', 'Zo'] },
+		]);
+	});
+
 	it('falls back to Windows-1252 for bytes that are not UTF-8', () => {
 		const data = Buffer.from([...Buffer.from('name\nRen'), 0xe9, 0x0a]);
 		expect(decodeCsvBytes(data)).toBe('name\nRené\n');
@@ -130,6 +140,14 @@ describe('records and row numbers', () => {
 		]);
 	});
 
+	it('accepts different line ends in one file', () => {
+		expect(records('h1,h2\r\n1,2\n3,4\r5,6')).toEqual([
+			{ kind: 'cells', row: 2, cells: ['1', '2'] },
+			{ kind: 'cells', row: 3, cells: ['3', '4'] },
+			{ kind: 'cells', row: 4, cells: ['5', '6'] },
+		]);
+	});
+
 	it('keeps an empty last cell', () => {
 		expect(records('a,b\n1,\n')).toEqual([{ kind: 'cells', row: 2, cells: ['1', ''] }]);
 	});
@@ -146,6 +164,14 @@ describe('malformed CSV keeps the good records', () => {
 			{ kind: 'cells', row: 6, cells: ['m5@example.com', 'M Five', 'Support'] },
 			{ kind: 'broken', row: 7, problem: expect.stringMatching(/never closed/) },
 			{ kind: 'cells', row: 8, cells: ['m7@example.com', 'M Seven', 'Support'] },
+		]);
+	});
+
+	it('reports text right after a closing quote, also in a row with a quote inside an unquoted value', () => {
+		expect(records('a,b\n"x"y,1\n5\'10","q"z\n"""q""",ok\n')).toEqual([
+			{ kind: 'broken', row: 2, problem: expect.stringMatching(/text after a closing quote/) },
+			{ kind: 'broken', row: 3, problem: expect.stringMatching(/text after a closing quote/) },
+			{ kind: 'cells', row: 4, cells: ['"q"', 'ok'] },
 		]);
 	});
 

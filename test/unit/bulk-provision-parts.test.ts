@@ -1,24 +1,18 @@
-import { GenesysApiError, STANDALONE_NODE } from '../../nodes/GenesysCloud/transport';
+import { runPool } from '../../nodes/GenesysCloud/pool';
+import { toResultError } from '../../nodes/GenesysCloud/resultError';
+import { GenesysApiError, redactSecrets, STANDALONE_NODE } from '../../nodes/GenesysCloud/transport';
 import {
-	errorFacts,
-	isConflict,
-	isRunStopper,
-	isVersionMismatch,
-	redact,
-	toResultError,
-} from '../../nodes/GenesysCloudBulkCreateUsers/failures';
-import {
-	emailSearchBody,
-	indexByEmail,
-	SEARCH_PAGE_SIZE,
-	searchTerms,
-} from '../../nodes/GenesysCloudBulkCreateUsers/lookup';
+	searchValues,
+	userSearchBatches,
+	userSearchBody,
+	UserSearchRequestSchema,
+} from '../../nodes/GenesysCloud/userSearch';
+import { errorFacts, isConflict, isRunStopper, isVersionMismatch } from '../../nodes/GenesysCloudBulkCreateUsers/failures';
+import { ANY_STATE, indexByEmail } from '../../nodes/GenesysCloudBulkCreateUsers/lookup';
 import { invalidResult, routeResults } from '../../nodes/GenesysCloudBulkCreateUsers/outputs';
 import { markDuplicates } from '../../nodes/GenesysCloudBulkCreateUsers/pipeline';
-import { chunk, runPool } from '../../nodes/GenesysCloudBulkCreateUsers/pool';
 import { Progress } from '../../nodes/GenesysCloudBulkCreateUsers/progress';
 import { managerErrors, referenceErrors, rowReferences } from '../../nodes/GenesysCloudBulkCreateUsers/references';
-import { UserSearchRequestSchema } from '../../nodes/GenesysCloudBulkCreateUsers/schema';
 import { buildSummary } from '../../nodes/GenesysCloudBulkCreateUsers/summary';
 import { backoffDelay, nextWait } from '../../nodes/GenesysCloudBulkCreateUsers/timing';
 import type { UserResult } from '../../nodes/GenesysCloudBulkCreateUsers/types';
@@ -37,7 +31,7 @@ function apiError(
 
 describe('lookup request shape', () => {
 	test('EXACT email values ANDed with every state, so soft-deleted users are found', () => {
-		const body = emailSearchBody(['a@example.com', 'b@example.com'], 2);
+		const body = userSearchBody('email', ['a@example.com', 'b@example.com'], 2, ANY_STATE);
 		expect(UserSearchRequestSchema.safeParse(body).success).toBe(true);
 		expect(body).toEqual({
 			pageSize: 100,
@@ -50,7 +44,7 @@ describe('lookup request shape', () => {
 	});
 
 	test('terms: each email once, plus its lower-case spelling', () => {
-		expect(searchTerms(['A@Example.com', 'a@example.com', ' b@example.com ', ''])).toEqual([
+		expect(searchValues('email', ['A@Example.com', 'a@example.com', ' b@example.com ', ''])).toEqual([
 			'A@Example.com',
 			'a@example.com',
 			'b@example.com',
@@ -58,8 +52,8 @@ describe('lookup request shape', () => {
 	});
 
 	test('250 emails make 3 searches of at most 100 values', () => {
-		const terms = searchTerms(Array.from({ length: 250 }, (_, i) => `u${i}@example.com`));
-		expect(chunk(terms, SEARCH_PAGE_SIZE).map((part) => part.length)).toEqual([100, 100, 50]);
+		const batches = userSearchBatches('email', Array.from({ length: 250 }, (_, i) => `u${i}@example.com`));
+		expect(batches.map((batch) => batch.values.length)).toEqual([100, 100, 50]);
 	});
 
 	test('index by email: a live user wins over a deleted one with the same email', () => {
@@ -157,7 +151,7 @@ describe('error classification', () => {
 	});
 
 	test('redact strips bearer and basic values and secret-looking pairs', () => {
-		expect(redact('Basic dXNlcjpwYXNz and client_secret=s3cr3t and "access_token":"tok"')).toBe(
+		expect(redactSecrets('Basic dXNlcjpwYXNz and client_secret=s3cr3t and "access_token":"tok"')).toBe(
 			'Basic [redacted] and client_secret=[redacted] and "access_token":"[redacted]"',
 		);
 	});

@@ -18,9 +18,9 @@ interface TsvRow {
 	values: string[];
 }
 
-/** jobs.tsv (every pollable status endpoint, from the SDK models), kept beside the kinds it checks. */
+/** jobs.tsv: every pollable status endpoint, from the SDK models (a copy of the shared Genesys jobs list). */
 function readJobsTsv(): TsvRow[] {
-	const file = join(__dirname, '../../nodes/GenesysCloudWaitForJob/jobs.tsv');
+	const file = join(__dirname, '../fixtures/genesys/jobs.tsv');
 	const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
 	expect(header.split('\t').slice(0, 4)).toEqual(['status_path', 'status_model', 'status_field', 'enum_values']);
 	return lines.map((line) => {

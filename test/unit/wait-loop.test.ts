@@ -1,7 +1,8 @@
+import type { RequestOptions } from '../../nodes/GenesysCloud/transport';
+import type { UserSearchApi, UserSearchRequest } from '../../nodes/GenesysCloud/userSearch';
 import type { StatusRule } from '../../nodes/GenesysCloudWaitForJob/jobKinds';
 import type { BackoffSettings } from '../../nodes/GenesysCloudWaitForJob/poll';
 import { DEFAULT_BACKOFF, pollBound } from '../../nodes/GenesysCloudWaitForJob/poll';
-import type { UserSearchRequest } from '../../nodes/GenesysCloudWaitForJob/schema';
 import { userRefsOf, waitUntilSearchable } from '../../nodes/GenesysCloudWaitForJob/usersSearchable';
 import type { WaitClock } from '../../nodes/GenesysCloudWaitForJob/waitForJob';
 import { waitForJob } from '../../nodes/GenesysCloudWaitForJob/waitForJob';
@@ -156,6 +157,16 @@ describe('userRefsOf', () => {
 describe('waitUntilSearchable', () => {
 	const fast: BackoffSettings = { ...DEFAULT_BACKOFF, pollIntervalMs: 1_000, maxIntervalMs: 4_000 };
 
+	/** The client as the search sees it: every request must be a resendable POST /api/v2/users/search. */
+	function searchApi(search: (body: UserSearchRequest) => Promise<unknown>): UserSearchApi {
+		return {
+			request: async <T>(options: RequestOptions): Promise<T> => {
+				expect(options).toMatchObject({ method: 'POST', path: '/api/v2/users/search', idempotent: true });
+				return (await search(options.body as UserSearchRequest)) as T;
+			},
+		};
+	}
+
 	/** A search index where user n becomes visible at n seconds. */
 	function index(clock: WaitClock, count: number) {
 		const bodies: UserSearchRequest[] = [];
@@ -182,7 +193,7 @@ describe('waitUntilSearchable', () => {
 			{ itemIndex: 1, refs: userRefsOf(Array.from({ length: 150 }, (_, n) => `user${n}@example.com`)) },
 			{ itemIndex: 2, refs: userRefsOf('id-20, user3@example.com') },
 		];
-		const outcomes = await waitUntilSearchable(items, search, { backoff: fast, timeoutMs: 600_000 }, clock, 4);
+		const outcomes = await waitUntilSearchable(items, searchApi(search), { backoff: fast, timeoutMs: 600_000 }, clock, 4);
 		expect(outcomes.map((outcome) => outcome.result)).toEqual(['succeeded', 'succeeded', 'succeeded']);
 		expect(outcomes[0].users.map((user) => user.id)).toEqual(['id-1']);
 		expect(outcomes[2].users.map((user) => user.id)).toEqual(['id-20', 'id-3']);
@@ -200,7 +211,7 @@ describe('waitUntilSearchable', () => {
 		const { search } = index(clock, 3);
 		const outcomes = await waitUntilSearchable(
 			[{ itemIndex: 4, refs: userRefsOf('user0@example.com, ghost@example.com') }],
-			search,
+			searchApi(search),
 			{ backoff: fast, timeoutMs: 10_000 },
 			clock,
 			2,
@@ -220,10 +231,10 @@ describe('waitUntilSearchable', () => {
 				{ itemIndex: 0, refs: userRefsOf('user0@example.com') },
 				{ itemIndex: 1, refs: userRefsOf('id-2') },
 			],
-			async (body) => {
+			searchApi(async (body) => {
 				if (body.query[0].fields[0] === 'id') throw broken;
 				return await search(body);
-			},
+			}),
 			{ backoff: fast, timeoutMs: 60_000 },
 			clock,
 			2,

@@ -6,6 +6,7 @@ import { DEFAULT_IDS } from '../emulator';
 import type { Emulator } from '../emulator';
 import {
 	CLIENT,
+	closeBulkEmulators,
 	createRequests,
 	csvItem,
 	everythingSaid,
@@ -18,9 +19,7 @@ import {
 
 let emu: Emulator;
 
-afterEach(async () => {
-	await emu?.close();
-});
+afterEach(closeBulkEmulators);
 
 test('each user is one CreateUser object, follow-ups land, one item per row paired to its input', async () => {
 	emu = await startBulkEmulator();

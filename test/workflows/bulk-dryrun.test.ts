@@ -3,14 +3,12 @@
  */
 import { DEFAULT_IDS } from '../emulator';
 import type { Emulator } from '../emulator';
-import { createRequests, items, params, runBulk, startBulkEmulator, writes } from './bulk-helpers';
+import { closeBulkEmulators, createRequests, items, params, runBulk, startBulkEmulator, writes } from './bulk-helpers';
 import type { Json } from './bulk-helpers';
 
 let emu: Emulator;
 
-afterEach(async () => {
-	await emu?.close();
-});
+afterEach(closeBulkEmulators);
 
 const SEEDED = [
 	{ name: 'Existing Person', email: 'existing@example.com', state: 'active' as const, title: 'Before' },

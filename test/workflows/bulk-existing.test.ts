@@ -8,6 +8,7 @@ import { TestClient } from '../emulator/testClient';
 import {
 	appliedWrites,
 	CLIENT,
+	closeBulkEmulators,
 	createRequests,
 	items,
 	params,
@@ -18,9 +19,7 @@ import {
 
 let emu: Emulator;
 
-afterEach(async () => {
-	await emu?.close();
-});
+afterEach(closeBulkEmulators);
 
 const SEEDED = [
 	{ name: 'Old Active', email: 'active@example.com', state: 'active' as const, title: 'Old Title' },

@@ -4,15 +4,13 @@
  * generous.
  */
 import type { Emulator } from '../emulator';
-import { createRequests, emails, items, params, runBulk, startBulkEmulator } from './bulk-helpers';
+import { closeBulkEmulators, createRequests, emails, items, params, runBulk, startBulkEmulator } from './bulk-helpers';
 
 const USERS = 1_000;
 
 let emu: Emulator;
 
-afterAll(async () => {
-	await emu?.close();
-});
+afterAll(closeBulkEmulators);
 
 test('exactly 1,000 users, no duplicates, 1,000 items with the right statuses', async () => {
 	emu = await startBulkEmulator({

@@ -13,14 +13,26 @@ export const CLIENT = { clientId: 'bulk-test-client', clientSecret: 'bulk-test-s
 
 export type Json = Record<string, unknown>;
 
+const running = new Set<Emulator>();
+
+/** An emulator that knows the test client; `closeBulkEmulators` closes it. */
 export async function startBulkEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-	return await startEmulator({
+	const emu = await startEmulator({
 		seed: 7,
 		clients: [CLIENT],
 		rateLimit: false,
 		fractionalRetryAfter: true,
 		...options,
 	});
+	running.add(emu);
+	return emu;
+}
+
+/** Closes every emulator started since the last call: `afterEach(closeBulkEmulators)`. */
+export async function closeBulkEmulators(): Promise<void> {
+	const started = [...running];
+	running.clear();
+	await Promise.all(started.map(async (emu) => await emu.close()));
 }
 
 export interface BulkRun {
@@ -32,12 +44,19 @@ export interface BulkRun {
 	summary?: Json;
 }
 
+export interface BulkRunOptions {
+	signal?: AbortSignal;
+	timeoutMs?: number;
+	/** Put in the credential instead of the test client's secret. */
+	clientSecret?: string;
+}
+
 /** Runs the node once over `items` (one user per item unless a CSV is given). */
 export async function runBulk(
 	emu: Emulator,
 	parameters: Json,
 	startItems: StartItem[],
-	options: { signal?: AbortSignal; timeoutMs?: number } = {},
+	options: BulkRunOptions = {},
 ): Promise<BulkRun> {
 	const result = await runWorkflow({
 		workflow: manualTriggerWorkflow([
@@ -56,7 +75,7 @@ export async function runBulk(
 					apiBaseUrl: emu.url,
 					loginBaseUrl: emu.url,
 					clientId: CLIENT.clientId,
-					clientSecret: CLIENT.clientSecret,
+					clientSecret: options.clientSecret ?? CLIENT.clientSecret,
 				},
 			},
 		},

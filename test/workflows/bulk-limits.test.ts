@@ -3,14 +3,12 @@
  * and n8n's Stop button (no new rows start).
  */
 import type { Emulator } from '../emulator';
-import { manualTriggerWorkflow, runWorkflow } from '../harness';
 import {
 	CLIENT,
+	closeBulkEmulators,
 	createRequests,
 	emails,
 	items,
-	NODE_NAME,
-	NODE_TYPE,
 	params,
 	runBulk,
 	startBulkEmulator,
@@ -19,35 +17,13 @@ import {
 
 let emu: Emulator;
 
-afterEach(async () => {
-	await emu?.close();
-});
+afterEach(closeBulkEmulators);
 
 test('credentials Genesys refuses: the node fails before writing, without echoing the secret', async () => {
 	emu = await startBulkEmulator();
 	const wrongSecret = 'wrong-secret-5d1e0a';
-	const result = await runWorkflow({
-		workflow: manualTriggerWorkflow([
-			{
-				name: NODE_NAME,
-				type: NODE_TYPE,
-				parameters: params(),
-				credentials: { genesysCloudOAuth2Api: { id: '1', name: 'Genesys' } },
-			},
-		]),
-		credentials: {
-			genesysCloudOAuth2Api: {
-				id: '1',
-				data: {
-					region: 'custom',
-					apiBaseUrl: emu.url,
-					loginBaseUrl: emu.url,
-					clientId: CLIENT.clientId,
-					clientSecret: wrongSecret,
-				},
-			},
-		},
-		startItems: items([{ name: 'Nobody', email: 'nobody@example.com' }]),
+	const { result } = await runBulk(emu, params(), items([{ name: 'Nobody', email: 'nobody@example.com' }]), {
+		clientSecret: wrongSecret,
 	});
 	expect(result.status).toBe('error');
 	expect(result.errorMessage).toMatch(/credential|client/i);

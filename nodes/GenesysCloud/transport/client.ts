@@ -5,6 +5,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
+import { linkAbort } from '../abort';
 import { resolveHosts } from '../regions';
 import { bodyExcerpt, GenesysApiError, GenesysRequestRefused, parseErrorBody, STANDALONE_NODE } from './errors';
 import type { GenesysFailureKind } from './errors';
@@ -203,11 +204,13 @@ export class GenesysClient {
 		const url = this.resolveUrl(options);
 		const idempotent = isIdempotent(options.method, options.idempotent);
 		const policy: RetryPolicy = options.deadlineMs === undefined ? this.policy : { ...this.policy, deadlineMs: options.deadlineMs };
-		const linked = linkSignals(options.signal, this.signal);
+		// A signal per request: the throttle queue, the sender and retry sleeps listen to it, not to the
+		// execution's signal, which every concurrent request shares.
+		const link = linkAbort(options.signal, this.signal);
 		try {
-			return await this.run<T>(options, url, idempotent, policy, linked.signal);
+			return await this.run<T>(options, url, idempotent, policy, link.signal);
 		} finally {
-			linked.dispose();
+			link.dispose();
 		}
 	}
 
@@ -216,7 +219,7 @@ export class GenesysClient {
 		url: string,
 		idempotent: boolean,
 		policy: RetryPolicy,
-		signal: AbortSignal | undefined,
+		signal: AbortSignal,
 	): Promise<GenesysResponse<T>> {
 		const startedAt = this.clock.now();
 		let rejectedGeneration: number | undefined;
@@ -280,7 +283,7 @@ export class GenesysClient {
 	private async attempt(
 		options: RequestOptions,
 		url: string,
-		signal: AbortSignal | undefined,
+		signal: AbortSignal,
 		rejectedGeneration: number | undefined,
 	): Promise<AttemptResult> {
 		const permit = await this.throttle.acquire(signal);
@@ -316,8 +319,8 @@ export class GenesysClient {
 	}
 
 	/** Network and token failures become outcomes for the retry rules; anything else (cancellation) propagates. */
-	private classifyFailure(error: unknown, signal: AbortSignal | undefined): AttemptResult {
-		if (!signal?.aborted) {
+	private classifyFailure(error: unknown, signal: AbortSignal): AttemptResult {
+		if (!signal.aborted) {
 			if (error instanceof SenderNetworkError) {
 				if (error.code !== UNKNOWN_FAILURE) this.counters.networkErrors++;
 				return { outcome: { kind: 'network', code: error.code, sent: error.sent }, detail: error.detail };
@@ -439,30 +442,4 @@ function seconds(ms: number): string {
 	if (ms >= 3_600_000) return `${(ms / 3_600_000).toFixed(1)} h`;
 	if (ms >= 60_000) return `${Math.round(ms / 60_000)} min`;
 	return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-}
-
-interface LinkedSignal {
-	signal?: AbortSignal;
-	dispose: () => void;
-}
-
-/** One signal that aborts when either does; `dispose` unhooks it from the long-lived execution signal. */
-function linkSignals(a?: AbortSignal, b?: AbortSignal): LinkedSignal {
-	if (!a || !b || a === b) return { signal: a ?? b, dispose: () => undefined };
-	const controller = new AbortController();
-	if (a.aborted || b.aborted) {
-		controller.abort(a.aborted ? a.reason : b.reason);
-		return { signal: controller.signal, dispose: () => undefined };
-	}
-	const onA = (): void => controller.abort(a.reason);
-	const onB = (): void => controller.abort(b.reason);
-	a.addEventListener('abort', onA, { once: true });
-	b.addEventListener('abort', onB, { once: true });
-	return {
-		signal: controller.signal,
-		dispose: () => {
-			a.removeEventListener('abort', onA);
-			b.removeEventListener('abort', onB);
-		},
-	};
 }

@@ -5,6 +5,7 @@
  * - a shared pause: after a 429, no request starts before Retry-After has passed.
  * Waiters are served first come, first served.
  */
+import { onAbort } from '../abort';
 import { sleep as n8nSleep } from '../sleep';
 
 export interface ThrottleSettings {
@@ -52,8 +53,8 @@ interface Waiter {
 	resolve: (permit: Permit) => void;
 	reject: (reason: unknown) => void;
 	done: boolean;
-	signal?: AbortSignal;
-	onAbort?: () => void;
+	/** Stops listening to the waiter's signal. */
+	unsubscribe?: () => void;
 }
 
 /** 2% of the window, at least 50 ms (event-loop and network jitter), at most 1 s. */
@@ -105,11 +106,8 @@ export class Throttle {
 		this.lastActivity = this.clock.now();
 		if (this.queue.length === 0 && this.waitMs() === 0) return this.start();
 		return await new Promise<Permit>((resolve, reject) => {
-			const waiter: Waiter = { resolve, reject, done: false, signal };
-			if (signal) {
-				waiter.onAbort = () => this.abandon(waiter, signal.reason);
-				signal.addEventListener('abort', waiter.onAbort, { once: true });
-			}
+			const waiter: Waiter = { resolve, reject, done: false };
+			if (signal) waiter.unsubscribe = onAbort(signal, (reason) => this.abandon(waiter, reason));
 			this.queue.push(waiter);
 			void this.pump();
 		});
@@ -225,8 +223,7 @@ export class Throttle {
 	private async sleepForPump(ms: number): Promise<boolean> {
 		const controller = new AbortController();
 		this.pumpSleep = controller;
-		const stop = (): void => controller.abort();
-		this.signal?.addEventListener('abort', stop, { once: true });
+		const unsubscribe = this.signal ? onAbort(this.signal, () => controller.abort()) : undefined;
 		try {
 			if (this.signal?.aborted) return false;
 			await this.clock.sleep(ms, controller.signal);
@@ -234,7 +231,7 @@ export class Throttle {
 		} catch {
 			return false;
 		} finally {
-			this.signal?.removeEventListener('abort', stop);
+			unsubscribe?.();
 			this.pumpSleep = undefined;
 		}
 	}
@@ -264,7 +261,7 @@ export class Throttle {
 
 	private settle(waiter: Waiter): void {
 		waiter.done = true;
-		if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
+		waiter.unsubscribe?.();
 	}
 }
 
