@@ -11,7 +11,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writ
 import os from 'node:os';
 import path from 'node:path';
 
-import { benchPlan, GENESYS_LIMIT, NODE_MAX_REQUESTS_PER_MINUTE } from './config';
+import { benchPlan, MAX_FACTOR } from './config';
 import type { BenchOptions } from './config';
 import { machineMeta, renderMarkdown, speedups, targetChecks } from './report';
 import type { BenchResults } from './report';
@@ -51,11 +51,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 	const unknown = argv.filter((arg) => !known.some((flag) => arg === flag || (flag.endsWith('=') && arg.startsWith(flag))));
 	if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')}`);
 	const factor = positiveNumber(flagValue(argv, 'factor'), DEFAULT_FACTOR, 'factor');
-	// The node's own pacing must be scaled like the emulator's window, and it stops at 3,000/min.
-	if (GENESYS_LIMIT * factor > NODE_MAX_REQUESTS_PER_MINUTE) {
-		const needed = GENESYS_LIMIT * factor;
-		throw new Error(`--factor ${factor} needs requestsPerMinute ${needed}; the node allows ${NODE_MAX_REQUESTS_PER_MINUTE}`);
-	}
+	if (factor < 1 || factor > MAX_FACTOR) throw new Error(`--factor must be from 1 to ${MAX_FACTOR}, got ${factor}`);
 	const packageDir = flagValue(argv, 'package-dir');
 	const quick = argv.includes('--quick');
 	return {

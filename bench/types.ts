@@ -24,6 +24,8 @@ export interface BulkNodeTask extends TaskBase {
 	full: boolean;
 	concurrency: number;
 	requestsPerMinute: number;
+	/** The node's hidden rate window (60 s / factor). */
+	rateLimitWindowSeconds: number;
 	/** Package folder to load (a package.json with an `n8n` section); default: this repository's dist/. */
 	packageDir?: string;
 }
@@ -50,6 +52,7 @@ export interface CsvDryRunTask extends TaskBase {
 	rows: number;
 	concurrency: number;
 	requestsPerMinute: number;
+	rateLimitWindowSeconds: number;
 	packageDir?: string;
 }
 
@@ -61,6 +64,8 @@ export interface WaitForJobTask extends TaskBase {
 	pollIntervalSec: number;
 	maxIntervalSec: number;
 	timeoutSec: number;
+	requestsPerMinute: number;
+	rateLimitWindowSeconds: number;
 	packageDir?: string;
 }
 

@@ -110,6 +110,7 @@ export async function runBulkNode(task: BulkNodeTask): Promise<ContenderRun> {
 		restoreDeleted: false,
 		dryRun: false,
 		options,
+		rateLimitWindowSeconds: task.rateLimitWindowSeconds,
 	};
 	return await measured(async () => bulkDetail(await runOne({ ...task, type: BULK_TYPE, parameters, startItems })));
 }
@@ -127,6 +128,7 @@ export async function runCsvDryRun(task: CsvDryRunTask): Promise<ContenderRun> {
 		restoreDeleted: false,
 		dryRun: true,
 		options: { concurrency: task.concurrency, requestsPerMinute: task.requestsPerMinute, includeSummary: true },
+		rateLimitWindowSeconds: task.rateLimitWindowSeconds,
 	};
 	return await measured(async () => bulkDetail(await runOne({ ...task, type: BULK_TYPE, parameters, startItems })));
 }
@@ -138,6 +140,8 @@ export async function runWaitForJob(task: WaitForJobTask): Promise<ContenderRun>
 		pollInterval: task.pollIntervalSec,
 		maxInterval: task.maxIntervalSec,
 		timeout: task.timeoutSec,
+		options: { requestsPerMinute: task.requestsPerMinute },
+		rateLimitWindowSeconds: task.rateLimitWindowSeconds,
 	};
 	const startItems: StartItem[] = [{ json: { id: task.jobId, datatableId: task.datatableId } }];
 	return await measured(async () => {

@@ -9,7 +9,7 @@ import { sleep } from '../GenesysCloud/sleep';
 import { routeResults, SUCCESS_OUTPUT, toJson } from './outputs';
 import { runBulkCreate } from './pipeline';
 import { collectRows } from './rows';
-import { readSettings } from './settings';
+import { LOOKUP_CONCURRENCY, readSettings } from './settings';
 import { buildSummary } from './summary';
 import type { Clock } from './timing';
 
@@ -18,8 +18,9 @@ export async function executeBulkCreateUsers(this: IExecuteFunctions): Promise<I
 	const settings = readSettings(this);
 	const rows = await collectRows(this, settings);
 	const client = await GenesysClient.forContext(this, {
-		requestsPerMinute: settings.requestsPerMinute,
-		maxConcurrency: settings.concurrency,
+		rateLimit: { limit: settings.requestsPerMinute, windowMs: settings.rateLimitWindowSeconds * 1000 },
+		// Provisioning keeps to `concurrency` through its own pools; the lookup searches may run wider.
+		maxConcurrency: Math.max(settings.concurrency, LOOKUP_CONCURRENCY),
 	});
 	const outcome = await runBulkCreate(
 		{ api: client, settings, clock: executionClock(this.getExecutionCancelSignal()), log: this.logger },

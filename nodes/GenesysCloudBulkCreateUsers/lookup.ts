@@ -33,7 +33,7 @@ export interface LookupResult {
 	errors: Map<string, unknown>;
 }
 
-/** Looks up many emails in batches of up to 100 search values, `concurrency` batches at a time. */
+/** Looks up many emails in batched searches (see userSearch.ts for their size), `concurrency` at a time. */
 export async function lookupUsersByEmail(
 	api: GenesysApi,
 	emails: Iterable<string>,

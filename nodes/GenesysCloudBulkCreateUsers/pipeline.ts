@@ -18,6 +18,7 @@ import type { ProgressLog } from './progress';
 import { Progress } from './progress';
 import { finalizeRow, finishRow, newWork, notStartedResult, pendingSecondPhase, provisionRow } from './provision';
 import { checkReferences, managerErrors, referenceErrors, rowReferences } from './references';
+import { LOOKUP_CONCURRENCY } from './settings';
 import type { Clock, Timing } from './timing';
 import { DEFAULT_TIMING } from './timing';
 import type { BulkCreateSettings, FieldError, InputRow, InvalidRow, UserResult, ValidRow } from './types';
@@ -113,7 +114,8 @@ async function lookup(
 		const manager = row.followUps.manager;
 		if (manager && isEmail(manager)) emails.add(manager);
 	}
-	const found = await lookupUsersByEmail(ctx.api, emails, ctx.settings.concurrency, () => !ctx.clock.cancelled());
+	const concurrency = Math.max(ctx.settings.concurrency, LOOKUP_CONCURRENCY);
+	const found = await lookupUsersByEmail(ctx.api, emails, concurrency, () => !ctx.clock.cancelled());
 	for (const error of found.errors.values()) {
 		// Credentials or permissions refused before anything was written: the node fails as a whole.
 		if (isAccessError(error)) throw error;

@@ -24,6 +24,11 @@ export interface BulkCreateSettings {
 	dryRun: boolean;
 	concurrency: number;
 	requestsPerMinute: number;
+	/**
+	 * The window `requestsPerMinute` is counted in: 60 s for every user (a hidden parameter). Only the
+	 * emulator and the benchmarks shorten it, to compress time with the node pacing itself as in real time.
+	 */
+	rateLimitWindowSeconds: number;
 	includeSummary: boolean;
 	sendInvite: boolean;
 	externalIdAuthority?: string;

@@ -1,9 +1,9 @@
 /**
  * "Users searchable": new users reach POST /api/v2/users/search late (API.md 5.2). All input items are
- * waited for together, so each round costs one search per 100 pending users, not one per item.
+ * waited for together, so each round costs one search per batch of pending users (up to 500), not one per item.
  */
 import type { SearchedUser, UserSearchApi, UserSearchField, UserState } from '../GenesysCloud/userSearch';
-import { searchUserBatches, userSearchBatches } from '../GenesysCloud/userSearch';
+import { SearchBatchSize, searchUserBatches, userSearchBatches } from '../GenesysCloud/userSearch';
 import type { WaitClock, WaitSettings } from './waitForJob';
 import { runSchedule } from './waitForJob';
 
@@ -15,7 +15,7 @@ export interface UserRef {
 	key: string;
 }
 
-/** Pages of one search; far more than a 100-value batch of live users can match. */
+/** Pages of one search (1,000 users): more than a batch of at most 500 ids or emails can match among live users. */
 const MAX_SEARCH_PAGES = 10;
 
 /** Searching without a state criterion would be the same; saying it keeps soft-deleted users out explicitly. */
@@ -93,6 +93,8 @@ export async function waitUntilSearchable(
 	const found = new Map<string, SearchedUser>();
 	const outcomes = new Map<number, SearchableOutcome>();
 	const started = clock.now();
+	// Learned once for every round: a batch size Genesys refused stays refused.
+	const batchSize = new SearchBatchSize();
 	let round = 0;
 
 	await runSchedule(
@@ -100,7 +102,7 @@ export async function waitUntilSearchable(
 			round++;
 			const open = items.filter((item) => !outcomes.has(item.itemIndex));
 			const pending = uniqueRefs(open.flatMap((item) => item.refs)).filter((ref) => !found.has(refId(ref)));
-			const errors = await searchRound(pending, api, found, concurrency, signal);
+			const errors = await searchRound(pending, api, found, { concurrency, batchSize, signal });
 			const elapsedMs = clock.now() - started;
 			for (const item of open) {
 				const missing = item.refs.filter((ref) => !found.has(refId(ref)));
@@ -141,8 +143,7 @@ async function searchRound(
 	pending: readonly UserRef[],
 	api: UserSearchApi,
 	found: Map<string, SearchedUser>,
-	concurrency: number,
-	signal?: AbortSignal,
+	options: { concurrency: number; batchSize: SearchBatchSize; signal?: AbortSignal },
 ): Promise<Map<string, unknown>> {
 	const batches = (['id', 'email'] as const).flatMap((field) =>
 		userSearchBatches(field, pending.filter((ref) => ref.field === field).map((ref) => ref.value)),
@@ -150,8 +151,7 @@ async function searchRound(
 	const outcomes = await searchUserBatches(api, batches, {
 		states: LIVE_STATES,
 		maxPages: MAX_SEARCH_PAGES,
-		concurrency,
-		signal,
+		...options,
 	});
 	const errors = new Map<string, unknown>();
 	for (const outcome of outcomes) {

@@ -69,8 +69,8 @@ function seconds(ms: number): string {
 	return `${(ms / 1000).toFixed(1)} s`;
 }
 
-function plural(count: number, word: string): string {
-	return `${count} ${word}${count === 1 ? '' : 's'}`;
+function plural(count: number, word: string, words = `${word}s`): string {
+	return `${count} ${count === 1 ? word : words}`;
 }
 
 function relative(file: string): string {
@@ -144,7 +144,7 @@ function countByStatus(items: Json[]): string {
 
 function wireLine(stats: NodeWireStats | undefined): string {
 	const s = stats ?? { requests: 0, retries: 0, throttled: 0, serverErrors: 0, networkErrors: 0 };
-	const parts = [plural(s.requests, 'request'), plural(s.retries, 'retry').replace('retrys', 'retries'), `${s.throttled} × 429`];
+	const parts = [plural(s.requests, 'request'), plural(s.retries, 'retry', 'retries'), `${s.throttled} × 429`];
 	if (s.serverErrors > 0) parts.push(`${s.serverErrors} × 5xx`);
 	if (s.networkErrors > 0) parts.push(`${s.networkErrors} without answer`);
 	return parts.join(', ');
@@ -229,7 +229,7 @@ function printSummary(out: Printer, outcome: Outcome, dryRun: boolean): void {
 		const waited = done + result.output(WAIT_NODE, 1).length;
 		const waitTook = timings.took.get(WAIT_NODE) ?? 0;
 		out.line(
-			`  ${WAIT_NODE.padEnd(22)} ${done} of ${waited} users searchable, ${plural(stats.byNode[WAIT_NODE]?.requests ?? 0, 'search').replace('searchs', 'searches')}, ${seconds(waitTook)}`,
+			`  ${WAIT_NODE.padEnd(22)} ${done} of ${waited} users searchable, ${plural(stats.byNode[WAIT_NODE]?.requests ?? 0, 'search', 'searches')}, ${seconds(waitTook)}`,
 		);
 	}
 	out.line(`  ${'workflow'.padEnd(22)} ${result.status} in ${seconds(totalMs)} (${plural(stats.tokenRequests, 'token request')})`);

@@ -10,7 +10,10 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 export interface NodeWireStats {
 	/** API calls (`/api/v2/...`) sent while the node ran, retries included. */
 	requests: number;
-	/** API calls sent again after a 429, a 5xx or no answer. */
+	/**
+	 * API calls sent again after a 429, a 5xx or no answer: a later call with the same method and path. The
+	 * transport's retries, plus a create the node sends again after looking up a failed one.
+	 */
 	retries: number;
 	/** 429 answers. */
 	throttled: number;

@@ -19,7 +19,8 @@ const USAGE = `Usage: node test/emulator/bin.js [options]
   --token-lifetime SEC       expires_in of issued tokens (default 86400)
   --fractional-retry-after   Retry-After with decimals
   --faults JSON              initial fault knobs, e.g. '{"rate429":0.1}'
-  --job-complete-after MS    timeline of analytics jobs created by POST (default 3000)`;
+  --job-complete-after MS    timeline of analytics jobs created by POST (default 3000)
+  --search-max-values N      most values in one user-search criterion, more is 400 (default unlimited)`;
 
 function numberFlag(name: string, value: string): number {
 	const parsed = Number(value);
@@ -84,6 +85,9 @@ export function parseArgs(argv: string[]): EmulatorOptions {
 				break;
 			case '--job-complete-after':
 				options.job = { completeAfterMs: numberFlag(flag, value()) };
+				break;
+			case '--search-max-values':
+				options.searchMaxValues = numberFlag(flag, value());
 				break;
 			default:
 				throw new Error(`unknown option ${flag}\n${USAGE}`);

@@ -21,6 +21,8 @@ export interface ResolvedOptions {
 	faults: Partial<Faults>;
 	users: SeedUser[];
 	job: { completeAfterMs: number; resultCount: number; pageSize: number };
+	/** Infinity when unlimited. */
+	searchMaxValues: number;
 	now: () => number;
 }
 
@@ -41,8 +43,15 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
 			resultCount: options.job?.resultCount ?? 25,
 			pageSize: options.job?.pageSize ?? 10,
 		},
+		searchMaxValues: searchMaxValuesOf(options.searchMaxValues),
 		now: options.now ?? Date.now,
 	};
+}
+
+function searchMaxValuesOf(value: number | undefined): number {
+	if (value === undefined) return Number.POSITIVE_INFINITY;
+	if (!Number.isInteger(value) || value < 1) throw new RangeError(`searchMaxValues must be a positive integer, got ${value}`);
+	return value;
 }
 
 function emptyStats(): EmulatorStats {

@@ -112,3 +112,46 @@ describe('emulator: search lag (searchLagMs)', () => {
 		}
 	});
 });
+
+describe('emulator: values per criterion (searchMaxValues)', () => {
+	test('unlimited by default; a criterion over the cap is 400 bad.request naming the field, at the cap is answered', async () => {
+		const emails = Array.from({ length: 6 }, (_, i) => `cap${i}@example.com`);
+		const users = emails.map((email, i) => ({ name: `Cap ${i}`, email }));
+		const open = await startEmulator({ users });
+		const capped = await startEmulator({ users, searchMaxValues: 3 });
+		try {
+			const many = { query: [{ type: 'EXACT', fields: ['email'], values: emails }] };
+			const openClient = await new TestClient(open.url).login();
+			expect((await openClient.post(SEARCH, many)).body.total).toBe(6);
+
+			const client = await new TestClient(capped.url).login();
+			const refused = await client.post(SEARCH, many);
+			expect(refused.status).toBe(400);
+			expect(refused.body).toMatchObject({
+				code: 'bad.request',
+				status: 400,
+				details: [{ fieldName: 'query[0].values' }],
+			});
+			expect(refused.body.message).toMatch(/at most 3 values, got 6/);
+			// The cap is per criterion: three emails plus three states is fine.
+			const atCap = await client.post(SEARCH, {
+				query: [
+					{ type: 'EXACT', fields: ['email'], values: emails.slice(0, 3) },
+					{ type: 'EXACT', fields: ['state'], values: ['active', 'inactive', 'deleted'] },
+				],
+			});
+			expect(atCap.status).toBe(200);
+			expect(atCap.body.total).toBe(3);
+			// Follow-up pages are held to the same cap.
+			const q64 = Buffer.from(JSON.stringify(many)).toString('base64');
+			expect((await client.get(`${SEARCH}?q64=${encodeURIComponent(q64)}`)).status).toBe(400);
+		} finally {
+			await open.close();
+			await capped.close();
+		}
+	});
+
+	test('refuses a cap that is not a positive integer', async () => {
+		await expect(startEmulator({ searchMaxValues: 0 })).rejects.toThrow(/searchMaxValues/);
+	});
+});

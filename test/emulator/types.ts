@@ -68,6 +68,11 @@ export interface EmulatorOptions {
 	queues?: string[];
 	/** Timeline and size of the analytics jobs created by POST. */
 	job?: { completeAfterMs?: number; resultCount?: number; pageSize?: number };
+	/**
+	 * Most values one user-search criterion may hold; more is a 400 `bad.request`. Genesys documents no such
+	 * number, so the default is unlimited: set it to check that clients adapt to a stricter real limit.
+	 */
+	searchMaxValues?: number;
 	/** Clock in ms (defaults to Date.now); lets a test drive time itself. */
 	now?: () => number;
 }

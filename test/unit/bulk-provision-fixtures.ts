@@ -18,6 +18,7 @@ export function settings(overrides: Partial<BulkCreateSettings> = {}): BulkCreat
 		dryRun: false,
 		concurrency: 4,
 		requestsPerMinute: 6000,
+		rateLimitWindowSeconds: 60,
 		includeSummary: false,
 		sendInvite: false,
 		roleDivisionId: '*',

@@ -51,9 +51,9 @@ describe('lookup request shape', () => {
 		]);
 	});
 
-	test('250 emails make 3 searches of at most 100 values', () => {
-		const batches = userSearchBatches('email', Array.from({ length: 250 }, (_, i) => `u${i}@example.com`));
-		expect(batches.map((batch) => batch.values.length)).toEqual([100, 100, 50]);
+	test('1,200 emails make 3 searches of at most 500 values', () => {
+		const batches = userSearchBatches('email', Array.from({ length: 1200 }, (_, i) => `u${i}@example.com`));
+		expect(batches.map((batch) => batch.values.length)).toEqual([500, 500, 200]);
 	});
 
 	test('index by email: a live user wins over a deleted one with the same email', () => {

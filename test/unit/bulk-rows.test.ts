@@ -80,6 +80,7 @@ const settings = (inputSource: 'items' | 'csv'): BulkCreateSettings => ({
 	dryRun: false,
 	concurrency: 5,
 	requestsPerMinute: 300,
+	rateLimitWindowSeconds: 60,
 	includeSummary: false,
 	sendInvite: false,
 	roleDivisionId: '*',

@@ -52,6 +52,7 @@ describe('settings', () => {
 			dryRun: false,
 			concurrency: 5,
 			requestsPerMinute: 300,
+			rateLimitWindowSeconds: 60,
 			includeSummary: false,
 			sendInvite: false,
 			roleDivisionId: '*',
@@ -65,6 +66,7 @@ describe('settings', () => {
 				onExisting: 'update',
 				restoreDeleted: true,
 				dryRun: true,
+				rateLimitWindowSeconds: '1.5',
 				options: {
 					concurrency: 20,
 					requestsPerMinute: '600',
@@ -83,6 +85,7 @@ describe('settings', () => {
 			dryRun: true,
 			concurrency: 20,
 			requestsPerMinute: 600,
+			rateLimitWindowSeconds: 1.5,
 			includeSummary: true,
 			sendInvite: true,
 			externalIdAuthority: 'Workday',
@@ -102,6 +105,8 @@ describe('settings', () => {
 			/^Requests per Minute: must be a whole number from 1 to 3000/,
 		],
 		[{ options: { requestsPerMinute: 'fast' } }, /^Requests per Minute: .*"fast"/],
+		[{ rateLimitWindowSeconds: 0 }, /^Rate Limit Window \(Seconds\): must be a number from 0.001 to 3600 \(got 0\)$/],
+		[{ rateLimitWindowSeconds: 'soon' }, /^Rate Limit Window \(Seconds\): .*"soon"/],
 		[{ onExisting: 'merge' }, /^If User Exists: must be one of "skip", "update", "fail"/],
 		[{ inputSource: 'xlsx' }, /^Input Source: /],
 		[{ dryRun: 'yes' }, /^Dry Run: must be true or false/],
@@ -158,6 +163,8 @@ describe('node properties (public contract)', () => {
 		).toEqual(['fail', 'skip', 'update']);
 		expect(byName('restoreDeleted')[0]).toMatchObject({ type: 'boolean', default: false });
 		expect(byName('dryRun')[0]).toMatchObject({ type: 'boolean', default: false });
+		// Not shown to users: the rate window, shortened only to compress time against the emulator.
+		expect(byName('rateLimitWindowSeconds')[0]).toMatchObject({ type: 'hidden', default: 60 });
 		const options = byName('options')[0].options as INodeProperties[];
 		expect(Object.fromEntries(options.map((option) => [option.name, option.default]))).toEqual({
 			concurrency: 5,

@@ -112,9 +112,10 @@ describe('Throttle rolling window', () => {
 	});
 
 	it('adds the margin to the window', async () => {
-		expect(defaultMarginMs(60_000)).toBe(1000);
-		expect(defaultMarginMs(10_000)).toBe(200);
-		expect(defaultMarginMs(1000)).toBe(50);
+		expect(defaultMarginMs(60_000)).toBe(300);
+		expect(defaultMarginMs(3_600_000)).toBe(300);
+		expect(defaultMarginMs(6_000)).toBe(30);
+		expect(defaultMarginMs(1000)).toBe(25);
 		const clock = new FakeClock();
 		const throttle = new Throttle({ limit: 1, windowMs: 1000, maxConcurrency: 5, marginMs: 50 }, clock);
 		const all = probes(3);

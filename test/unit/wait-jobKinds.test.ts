@@ -148,6 +148,13 @@ describe('node parameters', () => {
 		}
 	});
 
+	it('keeps the rate window hidden at Genesys\'s 60 s (only tests and benchmarks shorten it)', () => {
+		expect(properties.find((property) => property.name === 'rateLimitWindowSeconds')).toMatchObject({
+			type: 'hidden',
+			default: 60,
+		});
+	});
+
 	it('offers every preset plus custom and usersSearchable, sorted by name', () => {
 		const jobType = properties.find((property) => property.name === 'jobType');
 		const options = (jobType?.options ?? []) as Array<{ name: string; value: string }>;

@@ -1,4 +1,5 @@
 import type { RequestOptions } from '../../nodes/GenesysCloud/transport';
+import { SEARCH_BATCH_VALUES } from '../../nodes/GenesysCloud/userSearch';
 import type { UserSearchApi, UserSearchRequest } from '../../nodes/GenesysCloud/userSearch';
 import type { StatusRule } from '../../nodes/GenesysCloudWaitForJob/jobKinds';
 import type { BackoffSettings } from '../../nodes/GenesysCloudWaitForJob/poll';
@@ -185,7 +186,7 @@ describe('waitUntilSearchable', () => {
 		return { bodies, search, users };
 	}
 
-	it('finishes each item when its users are all found, batching at most 100 values per search', async () => {
+	it('finishes each item when its users are all found, batching the values of every item', async () => {
 		const clock = virtualClock();
 		const { bodies, search } = index(clock, 150);
 		const items = [
@@ -200,7 +201,9 @@ describe('waitUntilSearchable', () => {
 		expect(outcomes[1].users).toHaveLength(150);
 		expect(outcomes[0].attempts).toBeLessThan(outcomes[1].attempts);
 		expect(outcomes[1].elapsedMs).toBeGreaterThanOrEqual(149_000);
-		for (const body of bodies) expect(body.query[0].values.length).toBeLessThanOrEqual(100);
+		// One search per round while 150 users are pending: the items' values go out together.
+		for (const body of bodies) expect(body.query[0].values.length).toBeLessThanOrEqual(SEARCH_BATCH_VALUES);
+		expect(Math.max(...bodies.map((body) => body.query[0].values.length))).toBe(150);
 		// Users already found are not searched again.
 		const searchedLast = bodies[bodies.length - 1].query[0].values;
 		expect(searchedLast).not.toContain('user1@example.com');

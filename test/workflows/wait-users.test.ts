@@ -101,19 +101,19 @@ describe('usersSearchable', () => {
 		);
 	});
 
-	it('batches many users into searches of at most 100 values', async () => {
-		const users = await createUsers('batch', 130);
+	it('batches many users into searches of at most 500 values', async () => {
+		const users = await createUsers('batch', 530);
 		const since = lastSeq();
 		const { completed } = await runWait(
 			emu,
 			{ jobType: 'usersSearchable' },
 			users.map((user) => ({ json: { userId: user.id } })),
 		);
-		expect(completed).toHaveLength(130);
+		expect(completed).toHaveLength(530);
 		const searches = searchesSince(since);
 		const rounds = Math.max(...completed.map((item) => item.json.attempts as number));
-		for (const { body } of searches) expect(body.query[0].values.length).toBeLessThanOrEqual(100);
-		// Two searches per round at most (100 + 30 ids), never one per user.
+		for (const { body } of searches) expect(body.query[0].values.length).toBeLessThanOrEqual(500);
+		// Two searches per round at most (500 + 30 ids), never one per user.
 		expect(searches.length).toBeLessThanOrEqual(2 * rounds);
 		const searched = new Set(searches.flatMap((search) => search.body.query[0].values));
 		expect(users.every((user) => searched.has(user.id))).toBe(true);
@@ -142,5 +142,31 @@ describe('usersSearchable', () => {
 		const { result } = await runWait(emu, { jobType: 'usersSearchable' }, [{ json: { status: 'failed' } }]);
 		expect(result.status).toBe('error');
 		expect(result.errorMessage).toBe('No user id or email for item 0');
+	});
+});
+
+describe('usersSearchable with fewer values per search allowed than a batch', () => {
+	it('splits the refused batch and still finds every user', async () => {
+		const capped = await startWaitEmulator({ searchMaxValues: 40 });
+		try {
+			const client = await new TestClient(capped.url, CLIENT).login();
+			const emails = Array.from({ length: 120 }, (_, i) => `capped.${i}@example.com`);
+			for (const email of emails) expect((await client.createUser({ name: email, email })).status).toBe(200);
+			const { completed, failed } = await runWait(
+				capped,
+				{ jobType: 'usersSearchable' },
+				emails.map((email) => ({ json: { email } })),
+			);
+			expect(failed).toEqual([]);
+			expect(completed.map((item) => (item.json.job as Array<{ email: string }>)[0].email)).toEqual(emails);
+			const searches = capped.requests.filter((request) => request.path === SEARCH);
+			const refused = searches.filter((request) => request.status === 400);
+			// 120 refused, 60 refused, then 30 at a time: a couple of refusals, not one per value.
+			expect(refused.length).toBeGreaterThan(0);
+			expect(refused.length).toBeLessThanOrEqual(3);
+			expect(searches.length).toBeLessThanOrEqual(10);
+		} finally {
+			await capped.close();
+		}
 	});
 });

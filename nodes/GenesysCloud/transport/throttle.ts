@@ -57,9 +57,13 @@ interface Waiter {
 	unsubscribe?: () => void;
 }
 
-/** 2% of the window, at least 50 ms (event-loop and network jitter), at most 1 s. */
+/**
+ * 0.5% of the window, at least 25 ms, at most 300 ms. The margin only has to cover how much the lag between
+ * our start and the server's arrival stamp varies from one request to another (event loop, network), not
+ * the lag itself; every window pays it once, so it is kept small (300 ms of Genesys's 60 s window).
+ */
 export function defaultMarginMs(windowMs: number): number {
-	return Math.min(1_000, Math.max(50, Math.ceil(windowMs * 0.02)));
+	return Math.min(300, Math.max(25, Math.ceil(windowMs * 0.005)));
 }
 
 function checkSettings(settings: ThrottleSettings): Required<ThrottleSettings> {

@@ -1,7 +1,8 @@
 /**
  * POST /api/v2/users/search and GET /api/v2/users/search?q64= (API.md 6). The emulator models the subset
  * clients of this package use: EXACT criteria on email, id, state and name, ANDed, `value` or `values` (ORed),
- * against a search index that lags behind writes by `searchLagMs`.
+ * against a search index that lags behind writes by `searchLagMs`. `searchMaxValues` caps the values of one
+ * criterion (400 `bad.request` beyond), a limit Genesys may have but does not document.
  */
 import type { EmulatorCore } from '../core';
 import { badRequest, ok, type RouteResult } from '../errors';
@@ -23,7 +24,7 @@ function unsupported(message: string, fieldName: string): RouteResult {
 }
 
 /** Turns request criteria into matchers, or the 400 Genesys (or the emulator's subset) would answer. */
-function compileCriteria(query: UserSearchCriteria[] | undefined): Criterion[] | RouteResult {
+function compileCriteria(query: UserSearchCriteria[] | undefined, maxValues: number): Criterion[] | RouteResult {
 	if (query === undefined || query.length === 0) return unsupported('query must hold at least one criterion', 'query');
 	const compiled: Criterion[] = [];
 	for (const [i, criterion] of query.entries()) {
@@ -40,6 +41,9 @@ function compileCriteria(query: UserSearchCriteria[] | undefined): Criterion[] |
 		}
 		const values = criterion.values ?? (criterion.value === undefined ? [] : [criterion.value]);
 		if (values.length === 0) return unsupported('A criterion needs value or values', `query[${i}].value`);
+		if (values.length > maxValues) {
+			return unsupported(`A criterion may hold at most ${maxValues} values, got ${values.length}`, `query[${i}].values`);
+		}
 		compiled.push({ fields: fields as SearchField[], values });
 	}
 	return compiled;
@@ -78,7 +82,7 @@ export function encodeQ64(request: UserSearchRequest): string {
 }
 
 function runSearch(core: EmulatorCore, request: UserSearchRequest): RouteResult {
-	const criteria = compileCriteria(request.query);
+	const criteria = compileCriteria(request.query, core.options.searchMaxValues);
 	if (!Array.isArray(criteria)) return criteria;
 	const pageSize = request.pageSize ?? 25;
 	const pageNumber = request.pageNumber ?? 1;
