@@ -94,6 +94,21 @@ describe('Throttle rolling window', () => {
 		expect(densest(starts, 1000)).toBe(3);
 	});
 
+	it('counts a request until its response: the next one waits a full window after the completion', async () => {
+		const clock = new FakeClock();
+		const throttle = new Throttle({ limit: 1, windowMs: 1000, maxConcurrency: 100, marginMs: 0 }, clock);
+		const [first, second] = probes(2);
+		acquireInto(throttle, clock, first);
+		acquireInto(throttle, clock, second);
+		await clock.advance(300);
+		// The server saw the first request at some point before its response came back at 300 ms.
+		first.permit?.release();
+		await clock.advance(999);
+		expect(second.startedAt).toBeUndefined();
+		await clock.advance(1);
+		expect(second.startedAt).toBe(1300);
+	});
+
 	it('does not bank unused capacity into a burst (no token-bucket credit)', async () => {
 		const clock = new FakeClock();
 		const throttle = new Throttle({ limit: 2, windowMs: 1000, maxConcurrency: 100, marginMs: 0 }, clock);
@@ -112,10 +127,10 @@ describe('Throttle rolling window', () => {
 	});
 
 	it('adds the margin to the window', async () => {
-		expect(defaultMarginMs(60_000)).toBe(300);
-		expect(defaultMarginMs(3_600_000)).toBe(300);
-		expect(defaultMarginMs(6_000)).toBe(30);
-		expect(defaultMarginMs(1000)).toBe(25);
+		expect(defaultMarginMs(60_000)).toBe(60);
+		expect(defaultMarginMs(3_600_000)).toBe(60);
+		expect(defaultMarginMs(6_000)).toBe(6);
+		expect(defaultMarginMs(1000)).toBe(5);
 		const clock = new FakeClock();
 		const throttle = new Throttle({ limit: 1, windowMs: 1000, maxConcurrency: 5, marginMs: 50 }, clock);
 		const all = probes(3);

@@ -13,10 +13,7 @@ export interface ThrottleSettings {
 	limit: number;
 	windowMs: number;
 	maxConcurrency: number;
-	/**
-	 * Added to the window: the server counts arrivals, which trail our starts by a varying latency, so an
-	 * exact client-side window could look one request too dense at the server.
-	 */
+	/** Added to the window, for clock granularity (requests are already counted until they complete). */
 	marginMs?: number;
 }
 
@@ -41,6 +38,7 @@ export interface Permit {
 	/**
 	 * Moves this request's start to now. For a request that actually left later than its slot was granted
 	 * (it waited for a token first): the window must count it when the server saw it, not before.
+	 * `release` does the same at completion.
 	 */
 	restamp: () => void;
 }
@@ -58,12 +56,11 @@ interface Waiter {
 }
 
 /**
- * 0.5% of the window, at least 25 ms, at most 300 ms. The margin only has to cover how much the lag between
- * our start and the server's arrival stamp varies from one request to another (event loop, network), not
- * the lag itself; every window pays it once, so it is kept small (300 ms of Genesys's 60 s window).
+ * 0.1% of the window, at least 5 ms, at most 60 ms. Requests are counted until their response arrives (see
+ * `release`), which already keeps the window exact at the server; the margin only absorbs clock granularity.
  */
 export function defaultMarginMs(windowMs: number): number {
-	return Math.min(300, Math.max(25, Math.ceil(windowMs * 0.005)));
+	return Math.min(60, Math.max(5, Math.ceil(windowMs * 0.001)));
 }
 
 function checkSettings(settings: ThrottleSettings): Required<ThrottleSettings> {
@@ -175,20 +172,25 @@ export class Throttle {
 		this.inFlight++;
 		this.lastActivity = now;
 		let released = false;
+		const moveTo = (t: number): void => {
+			if (t <= stamp.t) return;
+			const index = this.starts.indexOf(stamp);
+			if (index >= 0) this.starts.splice(index, 1);
+			stamp = { t };
+			this.insert(stamp);
+		};
 		return {
 			release: () => {
 				if (released) return;
 				released = true;
+				// The server stamped this request somewhere between its start and now; counting it as of now
+				// keeps the window exact at the server whatever the client-side and network delays were.
+				moveTo(this.clock.now());
 				this.inFlight--;
 				this.lastActivity = this.clock.now();
 				void this.pump();
 			},
-			restamp: () => {
-				const index = this.starts.indexOf(stamp);
-				if (index >= 0) this.starts.splice(index, 1);
-				stamp = { t: this.clock.now() };
-				this.insert(stamp);
-			},
+			restamp: () => moveTo(this.clock.now()),
 		};
 	}
 
