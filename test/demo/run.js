@@ -8,22 +8,8 @@
  */
 'use strict';
 
-const fs = require('node:fs');
 const path = require('node:path');
-const ts = require('typescript');
-
-const compilerOptions = {
-	module: ts.ModuleKind.CommonJS,
-	target: ts.ScriptTarget.ES2022,
-	esModuleInterop: true,
-	inlineSourceMap: true,
-};
-
-require.extensions['.ts'] = function compileTypeScript(module, filename) {
-	const source = fs.readFileSync(filename, 'utf8');
-	const { outputText } = ts.transpileModule(source, { compilerOptions, fileName: filename });
-	module._compile(outputText, filename);
-};
+require('../register-ts');
 
 const argv = process.argv.slice(2);
 // Help and usage errors are answered before the harness, the emulator and n8n are loaded.

@@ -6,22 +6,8 @@
  */
 'use strict';
 
-const fs = require('node:fs');
 const path = require('node:path');
-const ts = require('typescript');
-
-const compilerOptions = {
-	module: ts.ModuleKind.CommonJS,
-	target: ts.ScriptTarget.ES2022,
-	esModuleInterop: true,
-	inlineSourceMap: true,
-};
-
-require.extensions['.ts'] = function compileTypeScript(module, filename) {
-	const source = fs.readFileSync(filename, 'utf8');
-	const { outputText } = ts.transpileModule(source, { compilerOptions, fileName: filename });
-	module._compile(outputText, filename);
-};
+require('../register-ts');
 
 require(path.join(__dirname, 'cli.ts'))
 	.main(process.argv.slice(2))

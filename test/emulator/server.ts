@@ -278,6 +278,7 @@ export class EmulatorServer {
 
 	private finish(res: ServerResponse, record: RecordedRequest, result: RouteResult): void {
 		record.status = result.status;
+		record.answeredAt = this.core.now();
 		this.count(result.status);
 		send(res, result, record.correlationId);
 	}
@@ -285,6 +286,7 @@ export class EmulatorServer {
 	/** The client sees a reset socket and no response at all. */
 	private destroy(res: ServerResponse, record: RecordedRequest): void {
 		record.status = 0;
+		record.answeredAt = this.core.now();
 		this.count(0);
 		res.socket?.destroy();
 		res.destroy();

@@ -114,7 +114,10 @@ export interface EmulatorState {
 
 export interface RecordedRequest {
 	seq: number;
+	/** When the request arrived (before its body and the injected latency). */
 	at: number;
+	/** When it was answered (or dropped): state decisions such as search visibility fall between `at` and this. */
+	answeredAt?: number;
 	method: string;
 	path: string;
 	query: Record<string, string>;
