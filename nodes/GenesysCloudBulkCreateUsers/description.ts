@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { rateLimitWindowParameter } from '../GenesysCloud/rateWindowParameter';
 import {
 	CONCURRENCY_RANGE,
 	DEFAULT_ROLE_DIVISION,
@@ -186,12 +187,5 @@ export const bulkCreateUsersProperties: INodeProperties[] = [
 			},
 		],
 	},
-	// Not shown to users: the window of "Requests per Minute" (settings.ts RATE_LIMIT_WINDOW_SECONDS). Tests and
-	// benchmarks set it to compress time against the emulator; everyone else keeps Genesys's 60 s.
-	{
-		displayName: 'Rate Limit Window (Seconds)',
-		name: 'rateLimitWindowSeconds',
-		type: 'hidden',
-		default: 60,
-	},
+	rateLimitWindowParameter,
 ];

@@ -4,6 +4,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { rateLimitWindowParameter } from '../GenesysCloud/rateWindowParameter';
 import type { IdParam, JobKind } from './jobKinds';
 import { CUSTOM_JOB_TYPE, JOB_KINDS, USERS_SEARCHABLE_JOB_TYPE } from './jobKinds';
 import { DEFAULT_BACKOFF } from './poll';
@@ -226,17 +227,6 @@ const optionsParameter: INodeProperties = {
 			description: 'Cap on the status requests this node sends with the credential (Genesys allows 300 per token)',
 		},
 	],
-};
-
-/**
- * Not shown to users: the window "Requests per Minute" counts in, 60 s as Genesys counts. Tests and benchmarks
- * shorten it to compress time against the emulator, so the node paces itself exactly as it would in real time.
- */
-const rateLimitWindowParameter: INodeProperties = {
-	displayName: 'Rate Limit Window (Seconds)',
-	name: 'rateLimitWindowSeconds',
-	type: 'hidden',
-	default: 60,
 };
 
 export const properties: INodeProperties[] = [
