@@ -4,6 +4,13 @@
  */
 import { isGenesysError, redactSecrets } from './transport';
 
+/** One problem of an input value. */
+export interface FieldError {
+	/** Genesys or input field name, e.g. `email`, `state`, `roles[1]`. */
+	field: string;
+	message: string;
+}
+
 export interface ResultError {
 	message: string;
 	/** Genesys's error code. */
@@ -13,6 +20,8 @@ export interface ResultError {
 	correlationId?: string;
 	/** The input field the error is about. */
 	field?: string;
+	/** Every field error of an invalid input row. */
+	fields?: FieldError[];
 }
 
 /** Never carries tokens or secrets: the message is redacted again, as defence in depth. */

@@ -35,8 +35,3 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 		link.dispose();
 	}
 }
-
-/** True when n8n-workflow 1.x helpers are in use (for tests and diagnostics). */
-export function usesLegacySleep(): boolean {
-	return legacySleepWithAbort !== undefined;
-}

@@ -2,19 +2,19 @@
  * POST /api/v2/users/search, EXACT on one field (email or id), the way both nodes look users up: values
  * sent in batches (up to SEARCH_BATCH_VALUES; results come SEARCH_PAGE_SIZE per page, every page read),
  * optionally only users in some states. A state criterion listing `deleted` is what makes soft-deleted users
- * visible (API.md 5.1).
+ * visible (docs/GENESYS.md, "Deleted users").
  *
  * How many values one EXACT criterion may hold is not documented (only the page size and the 512,000-byte
- * request limit are, API.md 2.1 and 6). So batches start large, and a batch Genesys refuses with a 400 is
- * split and searched again, down to single values; the size that worked is kept for the rest of the run
+ * request limit are: docs/GENESYS.md, "User search"). So batches start large, and a batch Genesys refuses
+ * with a 400 is split and searched again, down to single values; the size that worked is kept for the rest of the run
  * (SearchBatchSize). A stricter real limit therefore costs a few requests, never a missed user.
  */
 import { z } from 'zod';
 
 import { runPool } from './pool';
 import { settle } from './settle';
+import type { GenesysApi } from './genesysApi';
 import { isGenesysError } from './transport';
-import type { GenesysClient } from './transport';
 
 export const USERS_SEARCH_PATH = '/api/v2/users/search';
 
@@ -66,8 +66,6 @@ export interface SearchedUser {
 	[key: string]: unknown;
 }
 
-export type UserSearchApi = Pick<GenesysClient, 'request'>;
-
 export interface UserSearchOptions {
 	/** Only users in these states; no state criterion when absent. */
 	states?: readonly UserState[];
@@ -114,7 +112,7 @@ function isSearchedUser(value: unknown): value is SearchedUser {
  * any idempotent request.
  */
 export async function searchUsers<U extends SearchedUser = SearchedUser>(
-	api: UserSearchApi,
+	api: GenesysApi,
 	field: UserSearchField,
 	values: readonly string[],
 	options: UserSearchOptions = {},
@@ -245,7 +243,7 @@ interface PartResult<U> {
 
 /** One part of a batch; a 400 splits it (parts no larger than the learned size) and searches each part. */
 async function searchPart<U extends SearchedUser>(
-	api: UserSearchApi,
+	api: GenesysApi,
 	part: UserSearchBatch,
 	options: BatchSearchOptions,
 	size: SearchBatchSize,
@@ -273,7 +271,7 @@ async function searchPart<U extends SearchedUser>(
  * `refusal` (the batch's own error) without being sent.
  */
 async function searchParts<U extends SearchedUser>(
-	api: UserSearchApi,
+	api: GenesysApi,
 	batch: UserSearchBatch,
 	partSize: number,
 	options: BatchSearchOptions,
@@ -302,7 +300,7 @@ async function searchParts<U extends SearchedUser>(
  * gives one outcome per part, so a failure names only the values it covered.
  */
 export async function searchUserBatches<U extends SearchedUser = SearchedUser>(
-	api: UserSearchApi,
+	api: GenesysApi,
 	batches: readonly UserSearchBatch[],
 	options: BatchSearchOptions,
 ): Promise<Array<BatchOutcome<U>>> {

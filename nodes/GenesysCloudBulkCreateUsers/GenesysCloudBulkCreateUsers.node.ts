@@ -2,7 +2,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { bulkCreateUsersProperties } from './description';
-import { executeBulkCreateUsers } from './execute';
+import { executeBulkCreateUsers } from './engine/run';
 import { getUserFields } from './methods/resourceMapping';
 
 export class GenesysCloudBulkCreateUsers implements INodeType {

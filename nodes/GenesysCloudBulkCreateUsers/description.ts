@@ -1,12 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { rateLimitWindowParameter } from '../GenesysCloud/rateWindowParameter';
 import {
-	CONCURRENCY_RANGE,
-	DEFAULT_ROLE_DIVISION,
-	LOOKUP_CONCURRENCY,
-	REQUESTS_PER_MINUTE_RANGE,
-} from './settings';
+	optionsParameter,
+	rateLimitWindowParameter,
+	REQUESTS_PER_MINUTE,
+	requestsPerMinuteOption,
+} from '../GenesysCloud/parameters';
+import { CONCURRENCY_RANGE, DEFAULT_ROLE_DIVISION, LOOKUP_CONCURRENCY } from './input/settings';
 
 const AUTO_MAP_NAMES =
 	'Map Automatically matches field names to user fields ignoring case, spaces, _, - and ., and knows common HRIS names: email_address, work_email, full_name, first_name + last_name, job_title, dept, mobile, manager_email, employee_id and more.';
@@ -120,72 +120,56 @@ export const bulkCreateUsersProperties: INodeProperties[] = [
 		description:
 			'Whether to only validate, map and look up existing users, reporting what a real run would do (status "planned") without writing anything',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: {
-					minValue: CONCURRENCY_RANGE.min,
-					maxValue: CONCURRENCY_RANGE.max,
-					numberPrecision: 0,
-				},
-				default: 5,
-				description: `How many users are provisioned at the same time (1 to 20). Existing users are looked up with at least ${LOOKUP_CONCURRENCY} searches at a time.`,
+	optionsParameter([
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: {
+				minValue: CONCURRENCY_RANGE.min,
+				maxValue: CONCURRENCY_RANGE.max,
+				numberPrecision: 0,
 			},
-			{
-				displayName: 'Default Role Division',
-				name: 'roleDivisionId',
-				type: 'string',
-				default: DEFAULT_ROLE_DIVISION,
-				placeholder: 'e.g. * or a division ID',
-				description:
-					'Division for role grants written without one (roleId rather than roleId:divisionId). * grants the role in all divisions.',
-			},
-			{
-				displayName: 'External ID Authority',
-				name: 'externalIdAuthority',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. Workday',
-				description:
-					"Name of the system of record. When set, each user's External Key is registered with Genesys under this authority (both are case-sensitive).",
-			},
-			{
-				displayName: 'Include Summary Item',
-				name: 'includeSummary',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to add a final item with counts per status, requests, retries, rate-limit waits and duration',
-			},
-			{
-				displayName: 'Requests per Minute',
-				name: 'requestsPerMinute',
-				type: 'number',
-				typeOptions: {
-					minValue: REQUESTS_PER_MINUTE_RANGE.min,
-					maxValue: REQUESTS_PER_MINUTE_RANGE.max,
-					numberPrecision: 0,
-				},
-				default: 300,
-				description:
-					"Most requests sent to Genesys Cloud per minute. Genesys allows 300 per token by default; raise it only if your org's limit is higher.",
-			},
-			{
-				displayName: 'Send Invite Email',
-				name: 'sendInvite',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to send each new user the Genesys Cloud activation email',
-			},
-		],
-	},
+			default: 5,
+			description: `How many users are provisioned at the same time (1 to 20). Existing users are looked up with at least ${LOOKUP_CONCURRENCY} searches at a time.`,
+		},
+		{
+			displayName: 'Default Role Division',
+			name: 'roleDivisionId',
+			type: 'string',
+			default: DEFAULT_ROLE_DIVISION,
+			placeholder: 'e.g. * or a division ID',
+			description:
+				'Division for role grants written without one (roleId rather than roleId:divisionId). * grants the role in all divisions.',
+		},
+		{
+			displayName: 'External ID Authority',
+			name: 'externalIdAuthority',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Workday',
+			description:
+				"Name of the system of record. When set, each user's External Key is registered with Genesys under this authority (both are case-sensitive).",
+		},
+		{
+			displayName: 'Include Summary Item',
+			name: 'includeSummary',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to add a final item with counts per status, requests, retries, rate-limit waits and duration',
+		},
+		requestsPerMinuteOption(
+			"Most requests sent to Genesys Cloud per minute. Genesys allows 300 per token by default; raise it only if your org's limit is higher.",
+			{ maxValue: REQUESTS_PER_MINUTE.max, numberPrecision: 0 },
+		),
+		{
+			displayName: 'Send Invite Email',
+			name: 'sendInvite',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to send each new user the Genesys Cloud activation email',
+		},
+	]),
 	rateLimitWindowParameter,
 ];

@@ -1,9 +1,9 @@
 /**
- * The contract between reading input (parameters, CSV, mapping, validation) and provisioning users.
- * CreateUser itself is typed from its zod schema in schema.ts.
+ * The contract between the three stages: input/ (settings and rows), engine/ (provisioning) and outputs/
+ * (one result per row). CreateUser itself is typed from its zod schema in input/schema.ts.
  */
-import type { ResultError as BaseResultError } from '../GenesysCloud/resultError';
-import type { CreateUserBody } from './schema';
+import type { FieldError, ResultError } from '../GenesysCloud/resultError';
+import type { CreateUserBody } from './input/schema';
 
 export type OnExisting = 'skip' | 'update' | 'fail';
 
@@ -73,12 +73,6 @@ export interface ValidRow extends RowOrigin {
 	followUps: FollowUps;
 }
 
-export interface FieldError {
-	/** Genesys or input field name, e.g. `email`, `state`, `roles[1]`. */
-	field: string;
-	message: string;
-}
-
 export interface InvalidRow extends RowOrigin {
 	kind: 'invalid';
 	email?: string;
@@ -87,16 +81,14 @@ export interface InvalidRow extends RowOrigin {
 
 export type InputRow = ValidRow | InvalidRow;
 
+/** Work on a user after its main step, each with its own request. */
+export type FollowUpStep = 'externalId' | 'roles' | 'skills' | 'queues' | 'manager' | 'invite';
+
 /** One step of the work done for a user, reported in `steps`. */
 export interface StepResult {
-	step: 'lookup' | 'create' | 'restore' | 'update' | 'manager' | 'externalId' | 'roles' | 'skills' | 'queues' | 'invite';
+	step: 'lookup' | 'create' | 'restore' | 'update' | FollowUpStep;
 	status: 'done' | 'skipped' | 'failed' | 'planned';
 	detail?: string;
-}
-
-/** The shared item error, plus every field error of an invalid row. */
-export interface ResultError extends BaseResultError {
-	fields?: FieldError[];
 }
 
 /** The JSON of one output item: exactly one per input row. */

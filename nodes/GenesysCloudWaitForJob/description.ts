@@ -4,7 +4,12 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { rateLimitWindowParameter } from '../GenesysCloud/rateWindowParameter';
+import {
+	optionsParameter,
+	rateLimitWindowParameter,
+	REQUESTS_PER_MINUTE,
+	requestsPerMinuteOption,
+} from '../GenesysCloud/parameters';
 import type { IdParam, JobKind } from './jobKinds';
 import { CUSTOM_JOB_TYPE, JOB_KINDS, USERS_SEARCHABLE_JOB_TYPE } from './jobKinds';
 import { DEFAULT_BACKOFF } from './poll';
@@ -17,12 +22,10 @@ export const DEFAULTS = {
 	notFoundGracePeriod: 30,
 	maxResults: 10_000,
 	concurrency: 50,
-	requestsPerMinute: 300,
-	/** Hidden: the window of requestsPerMinute; see rateLimitWindowParameter. */
-	rateLimitWindowSeconds: 60,
+	requestsPerMinute: REQUESTS_PER_MINUTE.default,
 } as const;
 
-const { pollInterval, maxInterval, timeout, notFoundGracePeriod, maxResults, concurrency, requestsPerMinute } = DEFAULTS;
+const { pollInterval, maxInterval, timeout, notFoundGracePeriod, maxResults, concurrency } = DEFAULTS;
 
 function byName(a: INodePropertyOptions, b: INodePropertyOptions): number {
 	return a.name.localeCompare(b.name);
@@ -194,40 +197,28 @@ const resultParameters: INodeProperties[] = [
 	},
 ];
 
-const optionsParameter: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [
-		{
-			displayName: 'Concurrent Waits',
-			name: 'concurrency',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: concurrency,
-			description: 'How many input items are waited on at the same time',
-		},
-		{
-			displayName: 'Not Found Grace Period (Seconds)',
-			name: 'notFoundGracePeriod',
-			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 3 },
-			default: notFoundGracePeriod,
-			description:
-				'A new job can answer 404 for a moment: within this time a 404 means "not visible yet", later it fails the item',
-		},
-		{
-			displayName: 'Requests per Minute',
-			name: 'requestsPerMinute',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: requestsPerMinute,
-			description: 'Cap on the status requests this node sends with the credential (Genesys allows 300 per token)',
-		},
-	],
-};
+const options: INodeProperties = optionsParameter([
+	{
+		displayName: 'Concurrent Waits',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: concurrency,
+		description: 'How many input items are waited on at the same time',
+	},
+	{
+		displayName: 'Not Found Grace Period (Seconds)',
+		name: 'notFoundGracePeriod',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 3 },
+		default: notFoundGracePeriod,
+		description:
+			'A new job can answer 404 for a moment: within this time a 404 means "not visible yet", later it fails the item',
+	},
+	requestsPerMinuteOption(
+		'Cap on the status requests this node sends with the credential (Genesys allows 300 per token)',
+	),
+]);
 
 export const properties: INodeProperties[] = [
 	{
@@ -244,6 +235,6 @@ export const properties: INodeProperties[] = [
 	usersParameter,
 	...timingParameters,
 	...resultParameters,
-	optionsParameter,
+	options,
 	rateLimitWindowParameter,
 ];

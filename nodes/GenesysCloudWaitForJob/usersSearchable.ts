@@ -1,8 +1,10 @@
 /**
- * "Users searchable": new users reach POST /api/v2/users/search late (API.md 5.2). All input items are
- * waited for together, so each round costs one search per batch of pending users (up to 500), not one per item.
+ * "Users searchable": new users reach POST /api/v2/users/search late (docs/GENESYS.md, "Eventual
+ * consistency"). All input items are waited for together, so each round costs one search per batch of
+ * pending users (up to 500), not one per item.
  */
-import type { SearchedUser, UserSearchApi, UserSearchField, UserState } from '../GenesysCloud/userSearch';
+import type { GenesysApi } from '../GenesysCloud/genesysApi';
+import type { SearchedUser, UserSearchField, UserState } from '../GenesysCloud/userSearch';
 import { SearchBatchSize, searchUserBatches, userSearchBatches } from '../GenesysCloud/userSearch';
 import type { WaitClock, WaitSettings } from './waitForJob';
 import { runSchedule } from './waitForJob';
@@ -83,7 +85,7 @@ export interface SearchableOutcome {
  */
 export async function waitUntilSearchable(
 	items: readonly SearchableItem[],
-	api: UserSearchApi,
+	api: GenesysApi,
 	settings: Pick<WaitSettings, 'backoff' | 'timeoutMs'>,
 	clock: WaitClock,
 	concurrency: number,
@@ -141,7 +143,7 @@ function uniqueRefs(refs: readonly UserRef[]): UserRef[] {
 /** One round: every pending ref searched once, in batches. Returns the error of each ref whose search failed. */
 async function searchRound(
 	pending: readonly UserRef[],
-	api: UserSearchApi,
+	api: GenesysApi,
 	found: Map<string, SearchedUser>,
 	options: { concurrency: number; batchSize: SearchBatchSize; signal?: AbortSignal },
 ): Promise<Map<string, unknown>> {

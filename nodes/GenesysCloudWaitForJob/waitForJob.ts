@@ -3,14 +3,13 @@
  * randomness are injected, and every sleep listens to the execution's abort signal so Stop ends it at once.
  */
 import { settle } from '../GenesysCloud/settle';
+import type { Clock } from '../GenesysCloud/transport';
 import type { StatusRule } from './jobKinds';
 import type { BackoffSettings, PollObservation, WaitResult } from './poll';
 import { judgePoll, nextDelay } from './poll';
 
-export interface WaitClock {
-	now(): number;
-	/** Rejects once `signal` aborts. */
-	sleep(ms: number, signal?: AbortSignal): Promise<void>;
+/** The shared clock (its sleep rejects once `signal` aborts), plus the randomness of the backoff's jitter. */
+export interface WaitClock extends Clock {
 	random(): number;
 }
 

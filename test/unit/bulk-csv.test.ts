@@ -3,12 +3,11 @@ import { join } from 'node:path';
 
 import {
 	CsvFileError,
-	decodeCsvBytes,
 	detectDelimiter,
 	openCsv,
 	type CsvDocument,
 	type CsvRecord,
-} from '../../nodes/GenesysCloudBulkCreateUsers/csv';
+} from '../../nodes/GenesysCloudBulkCreateUsers/input/csv';
 
 const fixture = (name: string): Buffer =>
 	readFileSync(join(__dirname, '..', 'fixtures', 'csv', name));
@@ -74,7 +73,8 @@ describe('decoding', () => {
 
 	it('falls back to Windows-1252 for bytes that are not UTF-8', () => {
 		const data = Buffer.from([...Buffer.from('name\nRen'), 0xe9, 0x0a]);
-		expect(decodeCsvBytes(data)).toBe('name\nRené\n');
+		expect(open(data).header).toEqual(['name']);
+		expect(records(data)).toEqual([{ kind: 'cells', row: 2, cells: ['René'] }]);
 	});
 
 	it.each([

@@ -1,4 +1,4 @@
-import { rowsFromCsv, rowsFromItems } from '../../nodes/GenesysCloudBulkCreateUsers/rows';
+import { rowsFromCsv, rowsFromItems } from './bulk-input';
 import type { ValidRow } from '../../nodes/GenesysCloudBulkCreateUsers/types';
 
 const ROWS = 100_000;

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { matchField, normaliseKey } from '../../nodes/GenesysCloudBulkCreateUsers/aliases';
+import { matchField, normaliseKey } from '../../nodes/GenesysCloudBulkCreateUsers/input/fields';
 import {
 	applyDefaults,
 	AutoMapper,
 	mapCsvCells,
 	mapCsvHeader,
 	mapDefinedValues,
-} from '../../nodes/GenesysCloudBulkCreateUsers/mapping';
-import { rowsFromCsv, rowsFromItems } from '../../nodes/GenesysCloudBulkCreateUsers/rows';
+} from '../../nodes/GenesysCloudBulkCreateUsers/input/fields';
+import { rowsFromCsv, rowsFromItems } from './bulk-input';
 import type { InputRow, ValidRow } from '../../nodes/GenesysCloudBulkCreateUsers/types';
 
 const fixture = (name: string): Buffer =>

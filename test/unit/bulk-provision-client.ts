@@ -11,15 +11,15 @@ import {
 	SenderTokenError,
 	TOKEN_EXPIRES_AT_FIELD,
 } from '../../nodes/GenesysCloud/transport';
-import type { RawResponse, SenderRequest } from '../../nodes/GenesysCloud/transport';
+import type { Clock, RawResponse, SenderRequest } from '../../nodes/GenesysCloud/transport';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { Emulator } from '../emulator';
 import { startEmulator } from '../emulator';
 import type { EmulatorOptions } from '../emulator';
-import { runBulkCreate } from '../../nodes/GenesysCloudBulkCreateUsers/pipeline';
-import type { RunOutcome } from '../../nodes/GenesysCloudBulkCreateUsers/pipeline';
-import type { Clock, Timing } from '../../nodes/GenesysCloudBulkCreateUsers/timing';
-import type { GenesysApi } from '../../nodes/GenesysCloudBulkCreateUsers/api';
+import { runBulkCreate } from '../../nodes/GenesysCloudBulkCreateUsers/engine/run';
+import type { RunOutcome } from '../../nodes/GenesysCloudBulkCreateUsers/engine/run';
+import type { Timing } from '../../nodes/GenesysCloudBulkCreateUsers/engine/context';
+import type { GenesysApi } from '../../nodes/GenesysCloud/genesysApi';
 import type { BulkCreateSettings, InputRow } from '../../nodes/GenesysCloudBulkCreateUsers/types';
 
 export const ENGINE_CLIENT = { clientId: 'engine-test-client', clientSecret: 'engine-test-secret-41b7' };
@@ -112,13 +112,11 @@ export const FAST_TIMING: Partial<Timing> = {
 	progressIntervalMs: 60_000,
 };
 
-export function realClock(signal?: AbortSignal): Clock {
-	return {
-		now: () => Date.now(),
-		cancelled: () => signal?.aborted === true,
-		sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-	};
-}
+/** Real time; the engine's waits do not listen to the signal (the engine checks it between waits). */
+export const realClock: Clock = {
+	now: () => Date.now(),
+	sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
 
 export interface EngineRun extends RunOutcome {
 	client: GenesysClient;
@@ -137,7 +135,8 @@ export async function runEngine(
 		{
 			api: options.api ?? client,
 			settings,
-			clock: realClock(options.signal),
+			clock: realClock,
+			signal: options.signal,
 			log: { info: (line) => logs.push(line) },
 			timing: { ...FAST_TIMING, ...options.timing },
 		},

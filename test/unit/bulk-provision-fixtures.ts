@@ -7,8 +7,8 @@ import type {
 	InvalidRow,
 	ValidRow,
 } from '../../nodes/GenesysCloudBulkCreateUsers/types';
-import type { CreateUserBody } from '../../nodes/GenesysCloudBulkCreateUsers/schema';
-import type { GenesysUser } from '../../nodes/GenesysCloudBulkCreateUsers/users';
+import type { CreateUserBody } from '../../nodes/GenesysCloudBulkCreateUsers/input/schema';
+import type { GenesysUser } from '../../nodes/GenesysCloudBulkCreateUsers/engine/userApi';
 
 export function settings(overrides: Partial<BulkCreateSettings> = {}): BulkCreateSettings {
 	return {

@@ -1,3 +1,4 @@
+import { exponentialDelay, nextWait } from '../../nodes/GenesysCloud/backoff';
 import { runPool } from '../../nodes/GenesysCloud/pool';
 import { toResultError } from '../../nodes/GenesysCloud/resultError';
 import { GenesysApiError, redactSecrets, STANDALONE_NODE } from '../../nodes/GenesysCloud/transport';
@@ -7,14 +8,18 @@ import {
 	userSearchBody,
 	UserSearchRequestSchema,
 } from '../../nodes/GenesysCloud/userSearch';
-import { errorFacts, isConflict, isRunStopper, isVersionMismatch } from '../../nodes/GenesysCloudBulkCreateUsers/failures';
-import { ANY_STATE, indexByEmail } from '../../nodes/GenesysCloudBulkCreateUsers/lookup';
-import { invalidResult, routeResults } from '../../nodes/GenesysCloudBulkCreateUsers/outputs';
-import { markDuplicates } from '../../nodes/GenesysCloudBulkCreateUsers/pipeline';
-import { Progress } from '../../nodes/GenesysCloudBulkCreateUsers/progress';
-import { managerErrors, referenceErrors, rowReferences } from '../../nodes/GenesysCloudBulkCreateUsers/references';
-import { buildSummary } from '../../nodes/GenesysCloudBulkCreateUsers/summary';
-import { backoffDelay, nextWait } from '../../nodes/GenesysCloudBulkCreateUsers/timing';
+import {
+	ANY_STATE,
+	errorFacts,
+	indexByEmail,
+	isConflict,
+	isRunStopper,
+	isVersionMismatch,
+} from '../../nodes/GenesysCloudBulkCreateUsers/engine/userApi';
+import { invalidResult, routeResults } from '../../nodes/GenesysCloudBulkCreateUsers/outputs/results';
+import { Progress } from '../../nodes/GenesysCloudBulkCreateUsers/outputs/progress';
+import { managerErrors, referenceErrors, rowReferences } from '../../nodes/GenesysCloudBulkCreateUsers/engine/lookup';
+import { buildSummary } from '../../nodes/GenesysCloudBulkCreateUsers/outputs/summary';
 import type { UserResult } from '../../nodes/GenesysCloudBulkCreateUsers/types';
 import { invalidRow, user, validRow } from './bulk-provision-fixtures';
 
@@ -158,20 +163,6 @@ describe('error classification', () => {
 });
 
 describe('rows before provisioning', () => {
-	test('a repeated email (any case) makes the later row invalid, naming the first', () => {
-		const rows = markDuplicates([
-			validRow(0, { email: 'a@example.com' }),
-			invalidRow(1, 'name', 'Name is required', 'a@example.com'),
-			validRow(2, { email: 'A@Example.com' }),
-			validRow(3, { email: 'b@example.com' }),
-		]);
-		expect(rows.map((row) => row.kind)).toEqual(['valid', 'invalid', 'invalid', 'valid']);
-		const duplicate = rows[2];
-		expect(duplicate.kind === 'invalid' && duplicate.errors).toEqual([
-			{ field: 'email', message: 'Duplicate email: the same email is on row 1' },
-		]);
-	});
-
 	test('references: every id with the field naming it; "*" divisions and manager emails are not ids', () => {
 		const row = validRow(
 			0,
@@ -286,7 +277,7 @@ describe('progress', () => {
 describe('timing', () => {
 	test('backoff doubles up to the cap; the last wait stops at the deadline', () => {
 		const timing = { initialDelayMs: 100, maxDelayMs: 1000 };
-		expect([0, 1, 2, 3, 4, 5].map((attempt) => backoffDelay(attempt, timing))).toEqual([
+		expect([0, 1, 2, 3, 4, 5].map((attempt) => exponentialDelay(attempt, timing))).toEqual([
 			100, 200, 400, 800, 1000, 1000,
 		]);
 		expect(nextWait(3, 0, 500, timing)).toBe(500);

@@ -7,7 +7,7 @@ import {
 	redactBody,
 	restoreState,
 	stateChange,
-} from '../../nodes/GenesysCloudBulkCreateUsers/plan';
+} from '../../nodes/GenesysCloudBulkCreateUsers/engine/policy';
 import { settings, user, validRow } from './bulk-provision-fixtures';
 
 describe('decideAction', () => {

@@ -9,7 +9,7 @@ import {
 	type ResourceMapperValue,
 } from 'n8n-workflow';
 
-import { collectRows } from '../../nodes/GenesysCloudBulkCreateUsers/rows';
+import { collectRows } from '../../nodes/GenesysCloudBulkCreateUsers/input/rows';
 import type { BulkCreateSettings, ValidRow } from '../../nodes/GenesysCloudBulkCreateUsers/types';
 
 const fixture = (name: string): Buffer =>

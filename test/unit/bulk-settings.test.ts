@@ -8,12 +8,12 @@ import {
 
 import { bulkCreateUsersProperties } from '../../nodes/GenesysCloudBulkCreateUsers/description';
 import { getUserFields } from '../../nodes/GenesysCloudBulkCreateUsers/methods/resourceMapping';
-import { USER_FIELD_IDS } from '../../nodes/GenesysCloudBulkCreateUsers/aliases';
+import { USER_FIELD_IDS } from '../../nodes/GenesysCloudBulkCreateUsers/input/fields';
 import {
 	parseSettings,
 	readSettings,
 	type RawSettings,
-} from '../../nodes/GenesysCloudBulkCreateUsers/settings';
+} from '../../nodes/GenesysCloudBulkCreateUsers/input/settings';
 
 const node: INode = {
 	id: 'node-1',

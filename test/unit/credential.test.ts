@@ -3,7 +3,7 @@ import type { ICredentialType } from 'n8n-workflow';
 import { GenesysCloudOAuth2Api } from '../../credentials/GenesysCloudOAuth2Api.credentials';
 import { CUSTOM_REGION, GENESYS_REGIONS, resolveHosts } from '../../nodes/GenesysCloud/regions';
 
-/** API.md 1.4: the SDKs' PureCloudRegionHosts, key -> domain. */
+/** The SDKs' PureCloudRegionHosts, key -> domain (docs/GENESYS.md, "Authentication"). */
 const SDK_REGIONS: Record<string, string> = {
 	us_east_1: 'mypurecloud.com',
 	eu_west_1: 'mypurecloud.ie',

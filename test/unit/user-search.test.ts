@@ -13,7 +13,8 @@ import {
 	userSearchBatches,
 	userSearchBody,
 } from '../../nodes/GenesysCloud/userSearch';
-import type { SearchedUser, UserSearchApi, UserSearchRequest } from '../../nodes/GenesysCloud/userSearch';
+import type { GenesysApi } from '../../nodes/GenesysCloud/genesysApi';
+import type { SearchedUser, UserSearchRequest } from '../../nodes/GenesysCloud/userSearch';
 
 function badRequest(message: string): GenesysApiError {
 	return new GenesysApiError(STANDALONE_NODE, {
@@ -26,7 +27,7 @@ function badRequest(message: string): GenesysApiError {
 }
 
 interface FakeIndex {
-	api: UserSearchApi;
+	api: GenesysApi;
 	/** Values of every search sent, answered or refused. */
 	sent: number[];
 	refused: number;
@@ -139,7 +140,7 @@ describe('a stricter limit than the batch size', () => {
 
 	test('errors other than 400 are reported for the whole batch, never split', async () => {
 		let calls = 0;
-		const api: UserSearchApi = {
+		const api: GenesysApi = {
 			request: async () => {
 				calls++;
 				throw new GenesysApiError(STANDALONE_NODE, { method: 'POST', path: '/api/v2/users/search', status: 403, code: 'missing.permissions', message: 'no' });

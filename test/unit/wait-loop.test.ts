@@ -1,6 +1,7 @@
 import type { RequestOptions } from '../../nodes/GenesysCloud/transport';
 import { SEARCH_BATCH_VALUES } from '../../nodes/GenesysCloud/userSearch';
-import type { UserSearchApi, UserSearchRequest } from '../../nodes/GenesysCloud/userSearch';
+import type { GenesysApi } from '../../nodes/GenesysCloud/genesysApi';
+import type { UserSearchRequest } from '../../nodes/GenesysCloud/userSearch';
 import type { StatusRule } from '../../nodes/GenesysCloudWaitForJob/jobKinds';
 import type { BackoffSettings } from '../../nodes/GenesysCloudWaitForJob/poll';
 import { DEFAULT_BACKOFF, pollBound } from '../../nodes/GenesysCloudWaitForJob/poll';
@@ -159,7 +160,7 @@ describe('waitUntilSearchable', () => {
 	const fast: BackoffSettings = { ...DEFAULT_BACKOFF, pollIntervalMs: 1_000, maxIntervalMs: 4_000 };
 
 	/** The client as the search sees it: every request must be a resendable POST /api/v2/users/search. */
-	function searchApi(search: (body: UserSearchRequest) => Promise<unknown>): UserSearchApi {
+	function searchApi(search: (body: UserSearchRequest) => Promise<unknown>): GenesysApi {
 		return {
 			request: async <T>(options: RequestOptions): Promise<T> => {
 				expect(options).toMatchObject({ method: 'POST', path: '/api/v2/users/search', idempotent: true });

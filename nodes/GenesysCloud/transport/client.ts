@@ -70,7 +70,7 @@ export interface RateLimitSettings {
 }
 
 export interface ClientSettings {
-	/** Shorthand for `rateLimit: { limit, windowMs: 60_000 }`. Default 300 (API.md 2.1). */
+	/** Shorthand for `rateLimit: { limit, windowMs: 60_000 }`. Default 300 (docs/GENESYS.md, "Rate limits"). */
 	requestsPerMinute?: number;
 	/** Explicit rolling window; wins over requestsPerMinute. */
 	rateLimit?: RateLimitSettings;

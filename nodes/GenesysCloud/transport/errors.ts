@@ -6,7 +6,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 import { z } from 'zod';
 
-/** API.md 3.1 `ErrorBody`, read leniently: every field optional, unknown fields ignored. */
+/** `ErrorBody` (docs/GENESYS.md, "Errors"), read leniently: every field optional, unknown fields ignored. */
 const errorDetailSchema = z.object({
 	errorCode: z.string().optional(),
 	fieldName: z.string().optional(),

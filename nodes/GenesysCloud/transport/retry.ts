@@ -1,7 +1,9 @@
 /**
  * Pure retry rules: what happened to one attempt -> retry after N ms, or give up and why.
- * Sources: API.md 2.3-2.4 (Retry-After on every 429; SDKs give up above 180 s; 502/503/504 retried).
+ * Sources: docs/GENESYS.md, "Rate limits" and "Retries" (Retry-After on every 429; SDKs give up above
+ * 180 s; 502/503/504 retried).
  */
+import { exponentialDelay } from '../backoff';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
@@ -121,8 +123,7 @@ export function throttledDelayMs(retryAfterSec: number | undefined, policy: Retr
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so the wait never collapses to 0. */
 export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () => number): number {
-	const exponent = Math.min(Math.max(attempt - 1, 0), 30);
-	const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent);
+	const step = exponentialDelay(attempt - 1, { initialDelayMs: policy.baseDelayMs, maxDelayMs: policy.maxDelayMs });
 	return Math.ceil(step / 2 + random() * (step / 2));
 }
 

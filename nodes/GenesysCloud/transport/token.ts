@@ -1,5 +1,6 @@
 /**
- * Client-credentials token request (API.md 1.1-1.3), used by the credential's preAuthentication.
+ * Client-credentials token request (docs/GENESYS.md, "Authentication"), used by the credential's
+ * preAuthentication.
  * Concurrent calls for the same client share one request. Failures are rebuilt from the status and the OAuth
  * `error` / `error_description` only: the raw HTTP error carries the Basic header (id and secret).
  */
@@ -18,14 +19,15 @@ export const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
 
 const TOKEN_FAILURE_PREFIX = 'Genesys Cloud token request failed';
 
-/** API.md 1.2. `expires_in` is read, never assumed (300 s to 48 h; decimals tolerated for short test tokens). */
+/**
+ * docs/GENESYS.md, "Authentication": `expires_in` is read, never assumed (300 s to 48 h; decimals tolerated
+ * for short test tokens).
+ */
 const tokenResponseSchema = z.object({
 	access_token: z.string().min(1),
 	token_type: z.string().optional(),
 	expires_in: z.coerce.number().positive(),
 });
-
-export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
 /** OAuth error body (Go SDK `AuthErrorResponse`). */
 const oauthErrorSchema = z.object({

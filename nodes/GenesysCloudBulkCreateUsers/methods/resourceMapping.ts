@@ -4,7 +4,7 @@ import type {
 	ResourceMapperFields,
 } from 'n8n-workflow';
 
-import type { UserFieldId } from '../aliases';
+import type { UserFieldId } from '../input/fields';
 
 interface FieldSpec {
 	id: UserFieldId;

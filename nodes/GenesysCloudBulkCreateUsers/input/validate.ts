@@ -4,21 +4,22 @@
  */
 import type { z } from 'zod';
 
-import type { UserFieldId } from './aliases';
 import {
 	buildCreateUser,
 	buildFollowUps,
 	type CleanValues,
 	type MappedRecord,
 	type PhoneField,
-} from './mapping';
+	type UserFieldId,
+} from './fields';
 import {
 	CreateUserSchema,
 	RoleDivisionPairSchema,
 	UserRoutingSkillPostSchema,
 	type CreateUserBody,
 } from './schema';
-import type { FieldError, FollowUps, RoleGrant, SkillGrant } from './types';
+import type { FieldError } from '../../GenesysCloud/resultError';
+import type { FollowUps, RoleGrant, SkillGrant } from '../types';
 
 /** `field` of an error about the whole row (empty row, malformed CSV record, duplicate). */
 export const ROW_FIELD = 'row';
@@ -50,11 +51,6 @@ export interface ValidationOptions {
 export type RecordCheck =
 	| { ok: true; email: string; create: CreateUserBody; followUps: FollowUps }
 	| { ok: false; email?: string; errors: FieldError[] };
-
-/** One line for an output item: every field error of a row. */
-export function formatFieldErrors(errors: readonly FieldError[]): string {
-	return errors.map((error) => error.message).join('; ');
-}
 
 const MAX_SHOWN = 60;
 

@@ -114,12 +114,6 @@ function decodeCsv(data: Uint8Array): DecodedCsv | CsvFileError {
 	}
 }
 
-/** Bytes to text (see decodeCsv). */
-export function decodeCsvBytes(data: Uint8Array): string | CsvFileError {
-	const decoded = decodeCsv(data);
-	return decoded instanceof CsvFileError ? decoded : decoded.text;
-}
-
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;

@@ -4,10 +4,9 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { InputRow, InvalidRow, UserResult, UserStatus } from './types';
+import type { InputRow, InvalidRow, UserResult, UserStatus } from '../types';
 
 export const SUCCESS_OUTPUT = 0;
-export const FAILURE_OUTPUT = 1;
 
 const FAILURE_STATUSES: ReadonlySet<UserStatus> = new Set<UserStatus>(['invalid', 'failed']);
 

@@ -1,7 +1,7 @@
 /**
  * Input items or CSV files to InputRow[]: exactly one row per item or CSV record, in input order,
- * validated before any write. RowCollector, rowsFromItems and rowsFromCsv are pure; collectRows reads
- * the node's parameters and binary data and hands them to them.
+ * validated before any write. RowCollector, addItems and addCsvFile are pure; collectRows reads the node's
+ * parameters and binary data and hands them to them.
  */
 import {
 	NodeOperationError,
@@ -19,8 +19,9 @@ import {
 	mapCsvHeader,
 	mapDefinedValues,
 	type MappedRecord,
-} from './mapping';
-import type { BulkCreateSettings, FieldError, InputRow, RowOrigin } from './types';
+} from './fields';
+import type { FieldError } from '../../GenesysCloud/resultError';
+import type { BulkCreateSettings, InputRow, RowOrigin } from '../types';
 import { ListMemo, quote, ROW_FIELD, validateRecord, type ValidationOptions } from './validate';
 
 export interface RowBuildOptions extends ValidationOptions {
@@ -144,16 +145,6 @@ export function addItems(
 	});
 }
 
-export function rowsFromItems(
-	items: ReadonlyArray<Readonly<Record<string, unknown>>>,
-	mapping: ItemMapping,
-	options: ValidationOptions,
-): InputRow[] {
-	const collector = new RowCollector({ ...options, inputSource: 'items' });
-	addItems(collector, items, mapping);
-	return collector.finish();
-}
-
 /** A CSV file that cannot be read at all; names the item and binary field it came from. */
 export class CsvInputError extends Error {
 	constructor(
@@ -213,18 +204,6 @@ export function addCsvFile(collector: RowCollector, file: CsvFileInput): CsvInpu
 		}
 	}
 	return undefined;
-}
-
-export function rowsFromCsv(
-	files: readonly CsvFileInput[],
-	options: ValidationOptions,
-): InputRow[] {
-	const collector = new RowCollector({ ...options, inputSource: 'csv' });
-	for (const file of files) {
-		const problem = addCsvFile(collector, file);
-		if (problem) throw problem;
-	}
-	return collector.finish();
 }
 
 const AUTO_MAPPING: ResourceMapperValue = {

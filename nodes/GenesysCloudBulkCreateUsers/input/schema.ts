@@ -1,5 +1,6 @@
 /**
- * zod schemas of the Genesys request bodies this node sends, one per model (models.json, API.md 4 and 6);
+ * zod schemas of the Genesys request bodies this node sends, one per model (models.json; docs/GENESYS.md,
+ * "Users" and "Follow-up requests");
  * the user search body is shared with the other node (../GenesysCloud/userSearch).
  * Every schema is strict: an unknown key is a bug on our side, never something to send to Genesys.
  */
@@ -10,7 +11,7 @@ const id = (what: string) =>
 		.string({ required_error: `${what} is required`, invalid_type_error: `${what} must be text` })
 		.min(1, `${what} must not be empty`);
 
-/** Contact (API.md 4.3). `display` is read-only, so it is not part of what we send. */
+/** Contact (docs/GENESYS.md, "Users"). `display` is read-only, so it is not part of what we send. */
 export const CONTACT_MEDIA_TYPES = ['PHONE', 'EMAIL', 'SMS'] as const;
 export const CONTACT_TYPES = [
 	'PRIMARY',
@@ -39,7 +40,7 @@ export type Contact = z.infer<typeof ContactSchema>;
 /** States a new user may be created in; `deleted` is in the Genesys enum but meaningless on create. */
 export const CREATE_USER_STATES = ['active', 'inactive'] as const;
 
-/** CreateUser, body of POST /api/v2/users (API.md 4.2): exactly these eight fields. */
+/** CreateUser, body of POST /api/v2/users (docs/GENESYS.md, "Users"): exactly these eight fields. */
 export const CreateUserSchema = z
 	.object({
 		name: z
@@ -51,7 +52,8 @@ export const CreateUserSchema = z
 		email: z
 			.string({ required_error: 'is required', invalid_type_error: 'must be text' })
 			.email('is not a valid email address'),
-		// Required in the swagger, but Genesys uses the home division when it is absent (API.md 8.4).
+		// Required in the swagger, but Genesys uses the home division when it is absent (docs/GENESYS.md,
+		// "Users").
 		divisionId: z.string().min(1).optional(),
 		department: z.string().min(1).optional(),
 		title: z.string().min(1).optional(),
@@ -154,6 +156,3 @@ export const QUEUE_MEMBERS_CHUNK = 100;
 export const QueueMembersBodySchema = z.array(WritableEntitySchema).min(1).max(QUEUE_MEMBERS_CHUNK);
 export type QueueMembersBody = z.infer<typeof QueueMembersBodySchema>;
 
-/** ChangePasswordRequest, body of POST /api/v2/users/{userId}/password (re-trying a password the create refused). */
-export const ChangePasswordRequestSchema = z.object({ newPassword: id('newPassword') }).strict();
-export type ChangePasswordRequestBody = z.infer<typeof ChangePasswordRequestSchema>;

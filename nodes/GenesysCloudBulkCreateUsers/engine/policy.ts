@@ -1,14 +1,14 @@
 /**
- * Pure decisions shared by real runs and dry runs, so a dry run predicts exactly what a real run does.
+ * The existing-user policy and every other pure decision of a row, shared by real runs and dry runs so a dry
+ * run predicts exactly what a real run does; and the dry run's plan of a row.
  */
-import type { BulkCreateSettings, ResultError, StepResult, UserResult, ValidRow } from './types';
-import type { Contact } from './schema';
-import type { GenesysUser, UserContact } from './users';
-import { isDeleted } from './users';
+import type { ResultError } from '../../GenesysCloud/resultError';
+import type { Contact } from '../input/schema';
+import type { BulkCreateSettings, FollowUpStep, StepResult, UserResult, ValidRow } from '../types';
+import type { GenesysUser, UserContact } from './userApi';
+import { isDeleted } from './userApi';
 
 export type Action = 'create' | 'update' | 'restore' | 'skip' | 'fail';
-
-export type FollowUpStep = 'externalId' | 'roles' | 'skills' | 'queues' | 'manager' | 'invite';
 
 /** Done right after the main stage, row by row. */
 export const FIRST_PHASE: readonly FollowUpStep[] = ['externalId', 'roles', 'skills', 'queues'];
@@ -73,7 +73,7 @@ export function fieldChanges(row: ValidRow, current: GenesysUser | undefined): U
 	return changes;
 }
 
-/** `state` must be the only field of its PATCH (API.md 5.2), so it is decided apart from the other fields. */
+/** `state` must be the only field of its PATCH (docs/GENESYS.md, "Users"): decided apart from the others. */
 export function stateChange(row: ValidRow, current: GenesysUser | undefined): 'active' | 'inactive' | undefined {
 	const wanted = row.create.state;
 	if (wanted !== 'active' && wanted !== 'inactive') return undefined;

@@ -1,7 +1,7 @@
 /**
  * Progress lines in n8n's log for long runs: counts only, never emails, ids or credentials.
  */
-import type { UserStatus } from './types';
+import type { UserStatus } from '../types';
 
 export interface ProgressLog {
 	info(message: string): void;

@@ -1,42 +1,69 @@
 /**
- * The provisioning run, after the input is read:
- * in-input duplicates -> batched lookup by email -> reference checks -> rows through a concurrency pool
- * (main stage + first follow-ups) -> second follow-up phase -> one result per row, in input order.
- * Nothing is written before every lookup and check is done; a dry run stops short of writing.
+ * The node's execute(), top to bottom:
+ *   input/settings + input/rows ─► one client for the run ─► runBulkCreate ─► outputs/results (+ summary)
+ * and the run itself: batched lookup by email ─► reference checks ─► rows through a concurrency pool
+ * (row.ts: main stage, follow-ups) ─► one result per row, in input order. Nothing is written before every
+ * lookup and check is done; a dry run stops short of writing (policy.ts plans each row instead).
  */
-import { runPool } from '../GenesysCloud/pool';
-import { toResultError } from '../GenesysCloud/resultError';
-import type { GenesysApi } from './api';
-import type { EngineCounters, RowWork, RunContext } from './context';
-import { newCounters } from './context';
-import { errorFacts, isRunStopper } from './failures';
-import { isAccessError, lookupUsersByEmail } from './lookup';
-import type { LookupResult } from './lookup';
-import { invalidResult } from './outputs';
-import { planRow } from './plan';
-import type { ProgressLog } from './progress';
-import { Progress } from './progress';
-import { finalizeRow, finishRow, newWork, notStartedResult, pendingSecondPhase, provisionRow } from './provision';
-import { checkReferences, managerErrors, referenceErrors, rowReferences } from './references';
-import { LOOKUP_CONCURRENCY } from './settings';
-import type { Clock, Timing } from './timing';
-import { DEFAULT_TIMING } from './timing';
-import type { BulkCreateSettings, FieldError, InputRow, InvalidRow, UserResult, ValidRow } from './types';
-import type { GenesysUser } from './users';
-import { emailKey, isDeleted, isEmail } from './users';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-export interface PipelineOptions {
+import type { GenesysApi } from '../../GenesysCloud/genesysApi';
+import { rateLimitOf } from '../../GenesysCloud/parameters';
+import type { FieldError } from '../../GenesysCloud/resultError';
+import { toResultError } from '../../GenesysCloud/resultError';
+import type { Clock } from '../../GenesysCloud/transport';
+import { GenesysClient, SYSTEM_CLOCK } from '../../GenesysCloud/transport';
+import { collectRows } from '../input/rows';
+import { LOOKUP_CONCURRENCY, readSettings } from '../input/settings';
+import type { ProgressLog } from '../outputs/progress';
+import { Progress } from '../outputs/progress';
+import { invalidResult, routeResults, SUCCESS_OUTPUT, toJson } from '../outputs/results';
+import { buildSummary } from '../outputs/summary';
+import type { BulkCreateSettings, InputRow, InvalidRow, UserResult, ValidRow } from '../types';
+import type { EngineCounters, RunContext, Timing } from './context';
+import { DEFAULT_TIMING, isCancelled, newCounters } from './context';
+import type { LookupResult } from './lookup';
+import { checkReferences, isAccessError, lookupUsersByEmail, managerErrors, referenceErrors, rowReferences } from './lookup';
+import { planRow } from './policy';
+import type { PendingRow } from './row';
+import { notStartedResult, provisionRows } from './row';
+import { emailKey, errorFacts, isDeleted, isEmail, isRunStopper } from './userApi';
+
+export async function executeBulkCreateUsers(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const startedAt = Date.now();
+	const settings = readSettings(this);
+	const rows = await collectRows(this, settings);
+	const client = await GenesysClient.forContext(this, {
+		rateLimit: rateLimitOf(settings.requestsPerMinute, settings.rateLimitWindowSeconds),
+		// Provisioning keeps to `concurrency` through its own pools; the lookup searches may run wider.
+		maxConcurrency: Math.max(settings.concurrency, LOOKUP_CONCURRENCY),
+	});
+	const outcome = await runBulkCreate(
+		{ api: client, settings, clock: SYSTEM_CLOCK, signal: this.getExecutionCancelSignal(), log: this.logger },
+		rows,
+	);
+	const outputs = routeResults(rows, outcome.results);
+	if (settings.includeSummary) {
+		const summary = buildSummary(
+			outcome.results,
+			client.stats(),
+			outcome.counters,
+			Date.now() - startedAt,
+			settings.dryRun,
+		);
+		outputs[SUCCESS_OUTPUT].push({ json: { summary: toJson(summary) }, pairedItem: { item: 0 } });
+	}
+	return outputs;
+}
+
+export interface RunOptions {
 	api: GenesysApi;
 	settings: BulkCreateSettings;
 	clock: Clock;
+	/** n8n's cancel signal: no new row starts once it aborts. */
+	signal?: AbortSignal;
 	log: ProgressLog;
 	timing?: Partial<Timing>;
-}
-
-/** A valid row and its position in the input. */
-interface PendingRow {
-	row: ValidRow;
-	i: number;
 }
 
 export interface RunOutcome {
@@ -49,17 +76,17 @@ export interface RunOutcome {
  * Throws only when nothing can be done at all (credentials or permissions refused before any write);
  * every other failure is reported on its rows.
  */
-export async function runBulkCreate(options: PipelineOptions, inputRows: readonly InputRow[]): Promise<RunOutcome> {
+export async function runBulkCreate(options: RunOptions, rows: readonly InputRow[]): Promise<RunOutcome> {
 	const ctx: RunContext = {
 		api: options.api,
 		settings: options.settings,
 		clock: options.clock,
+		signal: options.signal,
 		timing: { ...DEFAULT_TIMING, ...options.timing },
 		directory: new Map(),
 		stop: {},
 		counters: newCounters(),
 	};
-	const rows = markDuplicates(inputRows);
 	const results: Array<UserResult | undefined> = rows.map((row) =>
 		row.kind === 'invalid' ? invalidResult(row) : undefined,
 	);
@@ -73,29 +100,15 @@ export async function runBulkCreate(options: PipelineOptions, inputRows: readonl
 	const startedAt = ctx.clock.now();
 	if (ctx.settings.dryRun) {
 		// A cancelled lookup may have missed users: planning "create" for them would be a wrong prediction.
-		if (!ctx.stop.error && !ctx.clock.cancelled()) {
+		if (!ctx.stop.error && !isCancelled(ctx)) {
 			for (const { row, i } of checked) results[i] = planRow(row, found.users.get(emailKey(row.email)), ctx.settings);
 		}
 	} else {
-		await provisionAll(ctx, checked, found.users, results, progress);
+		const provisioned = await provisionRows(ctx, checked, found.users, progress);
+		for (const [i, result] of provisioned) results[i] = result;
 	}
 	progress.finish(startedAt);
 	return { results: results.map(orUnprocessed(ctx, rows)), counters: ctx.counters };
-}
-
-/** Later rows repeating an earlier row's email (case-insensitively) become invalid. */
-export function markDuplicates(rows: readonly InputRow[]): InputRow[] {
-	const firstRow = new Map<string, number>();
-	return rows.map((row): InputRow => {
-		if (row.kind !== 'valid') return row;
-		const key = emailKey(row.email);
-		const first = firstRow.get(key);
-		if (first === undefined) {
-			firstRow.set(key, row.row);
-			return row;
-		}
-		return invalidFrom(row, [{ field: 'email', message: `Duplicate email: the same email is on row ${first}` }]);
-	});
 }
 
 function invalidFrom(row: ValidRow, errors: FieldError[]): InvalidRow {
@@ -115,7 +128,7 @@ async function lookup(
 		if (manager && isEmail(manager)) emails.add(manager);
 	}
 	const concurrency = Math.max(ctx.settings.concurrency, LOOKUP_CONCURRENCY);
-	const found = await lookupUsersByEmail(ctx.api, emails, concurrency, () => !ctx.clock.cancelled());
+	const found = await lookupUsersByEmail(ctx.api, emails, concurrency, () => !isCancelled(ctx));
 	for (const error of found.errors.values()) {
 		// Credentials or permissions refused before anything was written: the node fails as a whole.
 		if (isAccessError(error)) throw error;
@@ -150,7 +163,7 @@ async function validateReferences(
 		ctx.api,
 		open.flatMap(({ row }) => rowReferences(row)),
 		ctx.settings.concurrency,
-		() => !ctx.clock.cancelled(),
+		() => !isCancelled(ctx),
 	);
 	if (check.stopError !== undefined) ctx.stop.error ??= toResultError(check.stopError);
 	const afterRefs = open.filter(({ row, i }) => {
@@ -168,31 +181,6 @@ async function validateReferences(
 		if (errors.length > 0) results[i] = invalidResult(invalidFrom(row, errors));
 		return errors.length === 0;
 	});
-}
-
-async function provisionAll(
-	ctx: RunContext,
-	rows: readonly PendingRow[],
-	existing: ReadonlyMap<string, GenesysUser>,
-	results: Array<UserResult | undefined>,
-	progress: Progress,
-): Promise<void> {
-	const works = new Map<number, RowWork>();
-	await runPool(
-		rows,
-		ctx.settings.concurrency,
-		async ({ row, i }) => {
-			const work = newWork(row);
-			works.set(i, work);
-			await provisionRow(ctx, work, existing.get(emailKey(row.email)));
-			progress.rowDone(work.failures.length > 0 ? 'failed' : (work.outcome ?? 'failed'));
-		},
-		() => !ctx.stop.error && !ctx.clock.cancelled(),
-	);
-	// Every started row goes through the second phase; a stopped run records its steps as skipped.
-	const second = [...works.values()].filter((work) => pendingSecondPhase(ctx, work).length > 0);
-	await runPool(second, ctx.settings.concurrency, (work) => finishRow(ctx, work));
-	for (const [i, work] of works) results[i] = finalizeRow(work);
 }
 
 function orUnprocessed(

@@ -9,16 +9,10 @@ import {
 	type INode,
 } from 'n8n-workflow';
 
-import type { BulkCreateSettings, OnExisting } from './types';
+import { RATE_LIMIT_WINDOW_SECONDS, REQUESTS_PER_MINUTE } from '../../GenesysCloud/parameters';
+import type { BulkCreateSettings, OnExisting } from '../types';
 
 export const CONCURRENCY_RANGE = { min: 1, max: 20, default: 5 } as const;
-export const REQUESTS_PER_MINUTE_RANGE = { min: 1, max: 3000, default: 300 } as const;
-/**
- * Hidden `rateLimitWindowSeconds`: the rate window. Users always get 60 s (Genesys counts per minute); a
- * shorter window is the time-compression knob of the emulator tests and benchmarks (API.md 2.1 divided by a
- * factor), so the node keeps pacing itself instead of being paced by 429s.
- */
-export const RATE_LIMIT_WINDOW_SECONDS = { min: 0.001, max: 3600, default: 60 } as const;
 /** Searches at a time while looking up existing users, whatever the provisioning concurrency (read-only). */
 export const LOOKUP_CONCURRENCY = 10;
 export const DEFAULT_ROLE_DIVISION = '*';
@@ -145,7 +139,7 @@ export function parseSettings(raw: RawSettings, node: INode): BulkCreateSettings
 		requestsPerMinute: check.wholeNumber(
 			'Requests per Minute',
 			options.requestsPerMinute,
-			REQUESTS_PER_MINUTE_RANGE,
+			REQUESTS_PER_MINUTE,
 		),
 		rateLimitWindowSeconds: check.positiveNumber(
 			'Rate Limit Window (Seconds)',

@@ -1,8 +1,8 @@
 /**
  * The optional summary item: counts per status and what the run cost in requests and time.
  */
-import type { EngineCounters } from './context';
-import type { UserResult, UserStatus } from './types';
+import type { EngineCounters } from '../engine/context';
+import type { UserResult, UserStatus } from '../types';
 
 /** The transport's counters (GenesysClient.stats()). */
 export interface RequestStats {

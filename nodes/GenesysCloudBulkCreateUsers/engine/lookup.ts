@@ -1,14 +1,66 @@
 /**
- * Checks the ids rows refer to (division, roles, skills, queues, manager) before any write, each distinct id
- * once, so a typo makes its rows `invalid` instead of leaving half-provisioned users behind.
+ * Everything checked before any write: existing users by email, in every state (soft-deleted included:
+ * docs/GENESYS.md, "Deleted users"), found by batched searches (../../GenesysCloud/userSearch); and the
+ * ids rows refer to (division, roles, skills, queues, manager), each distinct id once, so a typo makes its
+ * rows `invalid` instead of leaving half-provisioned users behind.
  */
-import { runPool } from '../GenesysCloud/pool';
-import { segment } from './api';
-import type { GenesysApi } from './api';
-import { errorFacts, isNotFound, isRunStopper } from './failures';
-import type { FieldError, ValidRow } from './types';
-import type { GenesysUser } from './users';
-import { emailKey, isDeleted, isEmail } from './users';
+import type { GenesysApi } from '../../GenesysCloud/genesysApi';
+import { pathSegment } from '../../GenesysCloud/genesysApi';
+import { runPool } from '../../GenesysCloud/pool';
+import type { FieldError } from '../../GenesysCloud/resultError';
+import { searchUserBatches, userSearchBatches } from '../../GenesysCloud/userSearch';
+import type { ValidRow } from '../types';
+import type { GenesysUser } from './userApi';
+import {
+	ANY_STATE,
+	emailKey,
+	errorFacts,
+	indexByEmail,
+	isAccessFailure,
+	isDeleted,
+	isEmail,
+	isNotFound,
+	isRunStopper,
+} from './userApi';
+
+// ---- Existing users ------------------------------------------------------------------------------------
+
+export interface LookupResult {
+	/** Lower-cased email -> user, any state. */
+	users: Map<string, GenesysUser>;
+	/** Lower-cased email -> the error of the search that should have covered it. */
+	errors: Map<string, unknown>;
+}
+
+/** Looks up many emails in batched searches (see userSearch.ts for their size), `concurrency` at a time. */
+export async function lookupUsersByEmail(
+	api: GenesysApi,
+	emails: Iterable<string>,
+	concurrency: number,
+	shouldStart: () => boolean = () => true,
+): Promise<LookupResult> {
+	const outcomes = await searchUserBatches<GenesysUser>(api, userSearchBatches('email', emails), {
+		states: ANY_STATE,
+		concurrency,
+		shouldStart,
+	});
+	const found: GenesysUser[] = [];
+	const errors = new Map<string, unknown>();
+	for (const outcome of outcomes) {
+		if (outcome.ok) found.push(...outcome.users);
+		else for (const value of outcome.batch.values) errors.set(emailKey(value), outcome.error);
+	}
+	const users = indexByEmail(found);
+	for (const key of users.keys()) errors.delete(key);
+	return { users, errors };
+}
+
+/** True when a lookup error is about who may call, not about one email: the run cannot go on. */
+export function isAccessError(error: unknown): boolean {
+	return isAccessFailure(errorFacts(error));
+}
+
+// ---- References ----------------------------------------------------------------------------------------
 
 export type ReferenceKind = 'division' | 'role' | 'skill' | 'queue' | 'user';
 
@@ -19,7 +71,7 @@ export interface Reference {
 	field: string;
 }
 
-/** `*` grants a role in every division (API.md 5.2): nothing to check. */
+/** `*` grants a role in every division (docs/GENESYS.md, "Follow-up requests"): nothing to check. */
 const ALL_DIVISIONS = '*';
 
 const LABELS: Record<ReferenceKind, string> = {
@@ -33,15 +85,15 @@ const LABELS: Record<ReferenceKind, string> = {
 export function referencePath(kind: ReferenceKind, id: string): string {
 	switch (kind) {
 		case 'division':
-			return `/api/v2/authorization/divisions/${segment(id)}`;
+			return `/api/v2/authorization/divisions/${pathSegment(id)}`;
 		case 'role':
-			return `/api/v2/authorization/roles/${segment(id)}`;
+			return `/api/v2/authorization/roles/${pathSegment(id)}`;
 		case 'skill':
-			return `/api/v2/routing/skills/${segment(id)}`;
+			return `/api/v2/routing/skills/${pathSegment(id)}`;
 		case 'queue':
-			return `/api/v2/routing/queues/${segment(id)}`;
+			return `/api/v2/routing/queues/${pathSegment(id)}`;
 		case 'user':
-			return `/api/v2/users/${segment(id)}`;
+			return `/api/v2/users/${pathSegment(id)}`;
 	}
 }
 
