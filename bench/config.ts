@@ -1,6 +1,6 @@
 /**
  * What `npm run bench` runs: every scenario, its emulator configuration and its contenders.
- * Numbers here are Genesys's (API.md 2.1: 300 requests/min per token, ~150 ms answers) divided by a time
+ * Numbers here are Genesys's (docs/GENESYS.md, "Rate limits": 300 requests/min per token, ~150 ms answers) divided by a time
  * factor; every result is read back as a ratio or per Genesys minute, so the factor cancels out.
  */
 import type { Emulator } from '../test/emulator';

@@ -1,6 +1,6 @@
 /**
  * Contender 3, what a developer writes: the official Genesys JS SDK (purecloud-platform-client-v2), a plain
- * loop over chunks of users with Promise.all per chunk. The SDK has no retry (API.md 2.4), so a refused
+ * loop over chunks of users with Promise.all per chunk. The SDK has no retry (docs/GENESYS.md, "Retries"), so a refused
  * request is a user not created; the loop logs it and goes on, as such scripts do.
  *
  * Pointing the SDK at the emulator: `setEnvironment()` always builds `https://api.<env>` and
@@ -50,7 +50,7 @@ export async function runSdkLoop(task: SdkTask): Promise<ContenderRun> {
 			await Promise.all(
 				batch.map(async (user) => {
 					try {
-						// The SDK types divisionId as required (swagger); the API uses the home division without it (API.md 4.2).
+						// The SDK types divisionId as required (swagger); the API uses the home division without it (docs/GENESYS.md, "Users").
 						const body = createFields(user) as Omit<platformClient.Models.CreateUser, 'divisionId'>;
 						await usersApi.postUsers(body as platformClient.Models.CreateUser);
 						created++;

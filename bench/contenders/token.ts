@@ -1,5 +1,5 @@
 /**
- * A client-credentials token, fetched the way API.md 1.1 describes, for contenders that only send a
+ * A client-credentials token, fetched the way docs/GENESYS.md ("Authentication") describes, for contenders that only send a
  * Bearer header (the HTTP Request node). The token stays in memory; nothing prints it.
  */
 import type { ClientCredentials } from '../types';

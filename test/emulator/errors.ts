@@ -1,6 +1,6 @@
 /**
- * What a route answers, and Genesys ErrorBody construction (API.md 3.1). The server fills `contextId` with the
- * request's correlation id, so header and body always agree (API.md 2.2).
+ * What a route answers, and Genesys ErrorBody construction (docs/GENESYS.md, "Errors"). The server fills `contextId` with the
+ * request's correlation id, so header and body always agree (docs/GENESYS.md, "Errors").
  */
 
 export interface ErrorDetail {
@@ -68,7 +68,7 @@ export function conflict(message: string, entityId?: string): RouteResult {
 	return fail(409, 'general.conflict', message, entityId === undefined ? {} : { entityId });
 }
 
-/** API.md 2.3: the normalised 429 body; `retryAfter` is the header value as sent. */
+/** The normalised 429 body (docs/GENESYS.md, "Rate limits"); `retryAfter` is the header value as sent. */
 export function tooManyRequests(retryAfter: string): RouteResult {
 	const result = fail(
 		429,

@@ -1,5 +1,5 @@
 /**
- * Async jobs (API.md 7). Two sources of answers:
+ * Async jobs (docs/GENESYS.md, "Asynchronous jobs"). Two sources of answers:
  * - scripts: any status path can be scripted by poll count or by elapsed time, and any results path served as
  *   pages, so a test can drive every job family of jobs.tsv without the emulator modelling each one;
  * - real analytics user/conversation details jobs created by POST, following a default timeline.

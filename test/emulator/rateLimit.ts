@@ -1,5 +1,5 @@
 /**
- * Per-token rolling-window limiter (API.md 2.1: 300 requests per token per minute). Only accepted requests
+ * Per-token rolling-window limiter (docs/GENESYS.md, "Rate limits": 300 requests per token per minute). Only accepted requests
  * occupy a slot; a refused one does not, so a client hammering through a 429 storm is not punished further.
  */
 

@@ -18,7 +18,7 @@ import { userRoutes } from './routes/users';
 import { matchRoute, type RequestInfo, type Route } from './router';
 import type { RecordedRequest } from './types';
 
-/** request.bytes.max (API.md 2.1). */
+/** request.bytes.max (docs/GENESYS.md, "Rate limits"). */
 const MAX_BODY_BYTES = 512_000;
 
 /** Literal paths before templates: search and externalid lookups before /users/{userId}. */

@@ -1,6 +1,6 @@
 /**
  * What "Genesys" holds: users and everything attached to them, plus the two kinds of eventual consistency the
- * real service shows (API.md 5.1 step 8 and 5.2): a new user is invisible to user-scoped endpoints for a while,
+ * real service shows (docs/GENESYS.md, "Eventual consistency"): a new user is invisible to user-scoped endpoints for a while,
  * and the search index sees every write late.
  */
 import type { EmulatorState, EmuUser } from './types';

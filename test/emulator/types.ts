@@ -5,7 +5,7 @@
 
 export type UserState = 'active' | 'inactive' | 'deleted';
 
-/** API.md 4.3: one contact point of a user. */
+/** One contact point of a user (docs/GENESYS.md, "Users"). */
 export interface Contact {
 	address?: string;
 	display?: string;

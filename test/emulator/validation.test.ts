@@ -49,7 +49,7 @@ const PAIRS: Array<[string, z.ZodTypeAny]> = [
 	['UserSearchCriteria', schemas.UserSearchCriteriaSchema],
 ];
 
-/** Deliberate differences from the swagger flags, each documented in API.md. */
+/** Deliberate differences from the swagger flags, each documented in docs/GENESYS.md. */
 const NOT_REQUIRED_HERE = new Set(['CreateUser.divisionId']);
 
 describe('emulator: request schemas match models.json', () => {
@@ -70,7 +70,7 @@ describe('emulator: request schemas match models.json', () => {
 });
 
 describe('emulator: request schemas', () => {
-	test('CreateUser refuses deleted, unknown fields and non-objects, accepts the API.md example', () => {
+	test('CreateUser refuses deleted, unknown fields and non-objects, accepts the documented example', () => {
 		const example = {
 			name: 'Jane Doe',
 			email: 'jane.doe@example.com',

@@ -1,7 +1,7 @@
 /**
  * zod schemas of the request bodies the emulator accepts, one per Genesys model (models.json). They are strict:
  * a field that is not in the model is a 400, so a client that sends, say, `manager` on create is caught here
- * (API.md 4.2) rather than by a silently ignoring server.
+ * (docs/GENESYS.md, "Users") rather than by a silently ignoring server.
  */
 import { z } from 'zod';
 
@@ -43,7 +43,7 @@ export const ContactSchema = z
 	})
 	.strict();
 
-/** models.json CreateUser; `divisionId` may be omitted (API.md 4.2: home division). */
+/** models.json CreateUser; `divisionId` may be omitted (docs/GENESYS.md, "Users": home division). */
 export const CreateUserSchema = z
 	.object({
 		name: nonBlank,

@@ -1,5 +1,5 @@
 /**
- * Response shapes built from state: the Genesys `User` (API.md 4.4) and entity listings.
+ * Response shapes built from state: the Genesys `User` (docs/GENESYS.md, "Users") and entity listings.
  */
 import type { Catalog, NamedEntity } from './catalog';
 import type { EmuUser } from './types';

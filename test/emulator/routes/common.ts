@@ -9,7 +9,7 @@ export type UserLookup = { user: EmuUser; error?: undefined } | { user?: undefin
 
 /**
  * A user as user-scoped endpoints see it: 404 while a new user is still propagating (consistencyDelayMs,
- * API.md 5.1 step 8) and, unless `allowDeleted`, once it is soft-deleted.
+ * docs/GENESYS.md, "Eventual consistency") and, unless `allowDeleted`, once it is soft-deleted.
  */
 export function scopedUser(core: EmulatorCore, userId: string, allowDeleted = false): UserLookup {
 	const user = core.state.users.get(userId);

@@ -1,5 +1,5 @@
 /**
- * Provisioning done after a user exists (API.md 6): external ids, role grants, routing skills, queues,
+ * Provisioning done after a user exists (docs/GENESYS.md, "Follow-up requests"): external ids, role grants, routing skills, queues,
  * invite and password; plus the org-level reads (roles, divisions, skills, queues, organization, token).
  */
 import type { NamedEntity } from '../catalog';
@@ -26,7 +26,7 @@ function externalIdJson(userId: string, authorityName: string, externalKey: stri
 	return { authorityName, externalKey, selfUri: `/api/v2/users/${userId}/externalid/${path}` };
 }
 
-/** Answers a single object, as the live API does (API.md 5, terraform caveat), not the swagger's array. */
+/** Answers a single object, as the live API does (the Terraform caveat), not the swagger's array. */
 function postExternalId(core: EmulatorCore, req: RequestInfo): RouteResult {
 	const found = scopedUser(core, req.params.userId);
 	if (found.error) return found.error;
@@ -52,7 +52,7 @@ function listExternalIds(core: EmulatorCore, req: RequestInfo): RouteResult {
 	return ok(ids.map((e) => externalIdJson(found.user.id, e.authorityName, e.externalKey)));
 }
 
-/** Case-sensitive lookup (API.md 6), path segment `externalid` (API.md 8.1). */
+/** Case-sensitive lookup, path segment `externalid` (SDK `UsersApi.getUsersExternalidAuthorityNameExternalKey`). */
 function userByExternalId(core: EmulatorCore, req: RequestInfo): RouteResult {
 	const owner = core.state.externalOwner(req.params.authorityName, req.params.externalKey);
 	if (owner === undefined) return notFound(`No user with external id ${req.params.authorityName}/${req.params.externalKey}`);
@@ -147,7 +147,7 @@ function listSkills(core: EmulatorCore, req: RequestInfo): RouteResult {
 	return ok(skillListing(core, found.user.id));
 }
 
-/** "Bulk add or delete up to 100 queue members" (API.md 6); `?delete=true` removes. */
+/** "Bulk add or delete up to 100 queue members" (RoutingApi docs); `?delete=true` removes. */
 function queueMembers(core: EmulatorCore, req: RequestInfo): RouteResult {
 	const queueId = req.params.queueId;
 	if (!core.catalog.queues.has(queueId)) return notFound(`Queue ${queueId} not found`, queueId);
@@ -193,7 +193,7 @@ function userQueueJson(core: EmulatorCore, userId: string, queueId: string): Rec
 	};
 }
 
-/** Join/unjoin; "Users can only be joined to queues where they have membership" (API.md 6). */
+/** Join/unjoin; "Users can only be joined to queues where they have membership" (UsersApi docs). */
 function patchUserQueues(core: EmulatorCore, req: RequestInfo): RouteResult {
 	const found = scopedUser(core, req.params.userId);
 	if (found.error) return found.error;

@@ -1,5 +1,5 @@
 /**
- * Analytics user / conversation details jobs (API.md 7): POST creates, GET polls `state`
+ * Analytics user / conversation details jobs (docs/GENESYS.md, "Asynchronous jobs"): POST creates, GET polls `state`
  * (QUEUED -> PENDING -> FULFILLED along `job.completeAfterMs`), results are paged by `cursor`,
  * DELETE cancels. Scripted answers (JobStore.script) of the same paths win over these.
  */

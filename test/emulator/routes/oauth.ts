@@ -1,6 +1,6 @@
 /**
- * POST /oauth/token, client-credentials grant (API.md 1.1, 1.2). Errors use the OAuth shape
- * `{ error, error_description }` rather than an ErrorBody (API.md 3.2).
+ * POST /oauth/token, client-credentials grant (docs/GENESYS.md, "Authentication"). Errors use the OAuth shape
+ * `{ error, error_description }` rather than an ErrorBody.
  */
 import { timingSafeEqual } from 'node:crypto';
 

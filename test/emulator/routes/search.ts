@@ -1,5 +1,5 @@
 /**
- * POST /api/v2/users/search and GET /api/v2/users/search?q64= (API.md 6). The emulator models the subset
+ * POST /api/v2/users/search and GET /api/v2/users/search?q64= (docs/GENESYS.md, "User search"). The emulator models the subset
  * clients of this package use: EXACT criteria on email, id, state and name, ANDed, `value` or `values` (ORed),
  * against a search index that lags behind writes by `searchLagMs`. `searchMaxValues` caps the values of one
  * criterion (400 `bad.request` beyond), a limit Genesys may have but does not document.

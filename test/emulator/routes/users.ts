@@ -1,5 +1,6 @@
 /**
- * Users: create (API.md 4), read, update with optimistic `version`, soft delete and restore (API.md 5).
+ * Users: create, read, update with optimistic `version`, soft delete and restore (docs/GENESYS.md, "Users",
+ * "Deleted users").
  */
 import type { EmulatorCore } from '../core';
 import { applied, badRequest, conflict, notFound, ok, type RouteResult } from '../errors';
@@ -23,7 +24,7 @@ function createUser(core: EmulatorCore, req: RequestInfo): RouteResult {
 			{ errorCode: 'invalid.value', fieldName: 'divisionId', entityId: divisionId },
 		]);
 	}
-	// API.md 3.3: deleted users keep their email, so any holder conflicts.
+	// docs/GENESYS.md, "Deleted users": deleted users keep their email, so any holder conflicts.
 	if (core.state.userByEmail(body.email) !== undefined) return emailConflict(body.email);
 	const now = core.now();
 	const user: EmuUser = {
@@ -101,7 +102,7 @@ function patchUser(core: EmulatorCore, req: RequestInfo): RouteResult {
 	if (parsed.error) return parsed.error;
 	const body = parsed.data;
 	const changed = Object.keys(body).filter((key) => key !== 'version');
-	// UpdateUser doc: "If specified, it is the only modifiable field" (API.md 5.2).
+	// UpdateUser doc: "If specified, it is the only modifiable field" (docs/GENESYS.md, "Users").
 	if (body.state !== undefined && changed.length > 1) {
 		return badRequest('state must be the only field when it is specified', [
 			{ errorCode: 'invalid.value', fieldName: 'state' },
@@ -129,7 +130,7 @@ function patchUser(core: EmulatorCore, req: RequestInfo): RouteResult {
 	return applied(userJson(user, core.catalog));
 }
 
-/** Soft delete: the user stays, with state `deleted`, and keeps its email (API.md 3.3). */
+/** Soft delete: the user stays, with state `deleted`, and keeps its email (docs/GENESYS.md, "Deleted users"). */
 function deleteUser(core: EmulatorCore, req: RequestInfo): RouteResult {
 	const found = scopedUser(core, req.params.userId);
 	if (found.error) return found.error;
