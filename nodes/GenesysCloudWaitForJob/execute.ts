@@ -10,6 +10,8 @@ import { runPool } from '../GenesysCloud/pool';
 import { settle } from '../GenesysCloud/settle';
 import { sleep } from '../GenesysCloud/sleep';
 import { checkApiPath, GenesysClient, GenesysRequestRefused, isGenesysError } from '../GenesysCloud/transport';
+import type { ContactCountPlan } from './contactCount';
+import { countingStatus, setUpContactCount } from './contactCount';
 import { DEFAULTS } from './description';
 import type { ResolvedJobKind, ResultsSpec, StatusRule } from './jobKinds';
 import {
@@ -49,6 +51,7 @@ interface JobPlan {
 	query?: Readonly<Record<string, string>>;
 	rule: StatusRule;
 	results?: { spec: ResultsSpec; ids: Record<string, string> };
+	contactCount?: ContactCountPlan;
 }
 
 /** An item's place in the output, once known. */
@@ -142,6 +145,15 @@ function planJob(context: IExecuteFunctions, jobType: string, itemIndex: number)
 			`Set "${label}" to the id returned when the job was created, e.g. an expression such as {{ $json.id }}.`,
 		);
 	}
+	const counting = setUpContactCount(resolved, ids, (name) => context.getNodeParameter(name, itemIndex, 0));
+	if (!counting.ok) {
+		return configError(
+			context,
+			itemIndex,
+			`${counting.label} "${counting.value}" is not a whole number for item ${itemIndex}`,
+			'Give the number of contacts the list holds once the import is done, or 0 to wait for the import status only.',
+		);
+	}
 	const wantsResults = context.getNodeParameter('fetchResults', itemIndex, false) as boolean;
 	return {
 		itemIndex,
@@ -149,8 +161,9 @@ function planJob(context: IExecuteFunctions, jobType: string, itemIndex: number)
 		jobId: ids[resolved.ids[0].name] ?? null,
 		statusPath: rendered.path,
 		query: resolved.query,
-		rule: resolved.status,
+		rule: counting.rule,
 		results: wantsResults && resolved.results ? { spec: resolved.results, ids } : undefined,
+		contactCount: counting.count,
 	};
 }
 
@@ -261,15 +274,13 @@ function refusalError(context: IExecuteFunctions, itemIndex: number, error: unkn
 }
 
 async function waitForPlan(client: Client, plan: JobPlan, settings: NodeSettings, signal: AbortSignal): Promise<WaitItemJson> {
+	const getStatus = async (): Promise<unknown> =>
+		await client.request<unknown>({ method: 'GET', path: plan.statusPath, qs: plan.query, signal, itemIndex: plan.itemIndex });
+	// A search that changes nothing: safe to repeat.
+	const count = async (path: string, body: Record<string, number>): Promise<unknown> =>
+		await client.request<unknown>({ method: 'POST', path, body, idempotent: true, signal, itemIndex: plan.itemIndex });
 	const outcome = await waitForJob(
-		async () =>
-			await client.request<unknown>({
-				method: 'GET',
-				path: plan.statusPath,
-				qs: plan.query,
-				signal,
-				itemIndex: plan.itemIndex,
-			}),
+		plan.contactCount ? countingStatus(getStatus, plan.contactCount, plan.rule, count) : getStatus,
 		(error) => isGenesysError(error, { status: 404 }),
 		plan.rule,
 		settings,

@@ -101,7 +101,8 @@ describe('ids and paths', () => {
 		(_label, kind) => {
 			const used = new Set([
 				...placeholders(kind.statusPath),
-				...(kind.results?.paging === 'cursor' ? placeholders(kind.results.path) : []),
+				...(kind.results?.paging === 'cursor' || kind.results?.paging === 'after' ? placeholders(kind.results.path) : []),
+				...(kind.contactCount ? placeholders(kind.contactCount.path) : []),
 			]);
 			const declared = new Set(kind.ids.map((id) => id.name));
 			expect(declared).toEqual(used);
@@ -172,8 +173,14 @@ describe('node parameters', () => {
 			);
 			const shownIds = shown
 				.map((property) => property.name)
-				.filter((name) => !['fetchResults', 'maxResults', kind.variants?.param].includes(name));
+				.filter((name) => !['fetchResults', 'maxResults', kind.variants?.param, kind.contactCount?.param].includes(name));
 			expect(new Set(shownIds)).toEqual(idNames);
 		}
+	});
+
+	it('asks the expected contact count only of the outbound contact-list import, 0 (off) by default', () => {
+		const shown = properties.filter((property) => property.name === 'expectedContactCount');
+		expect(shown).toHaveLength(1);
+		expect(shown[0]).toMatchObject({ type: 'number', default: 0, displayOptions: { show: { jobType: ['outboundContactListImport'] } } });
 	});
 });
