@@ -10,6 +10,7 @@ import {
 	REQUESTS_PER_MINUTE,
 	requestsPerMinuteOption,
 } from '../GenesysCloud/parameters';
+import { EXPECTED_CONTACT_COUNT_LABEL } from './contactCount';
 import type { IdParam, JobKind } from './jobKinds';
 import { CUSTOM_JOB_TYPE, JOB_KINDS, USERS_SEARCHABLE_JOB_TYPE } from './jobKinds';
 import { DEFAULT_BACKOFF } from './poll';
@@ -89,6 +90,23 @@ function idParameters(kind: JobKind): INodeProperties[] {
 		}
 	}
 	return [...own, ...[...byVariant.values()].map(({ id, variants }) => idParameter(kind, id, variants))];
+}
+
+/** Kinds whose status may never move for a small job, and the count that settles it (contactCount.ts). */
+function contactCountParameter(kind: JobKind): INodeProperties[] {
+	if (!kind.contactCount) return [];
+	return [
+		{
+			displayName: EXPECTED_CONTACT_COUNT_LABEL,
+			name: kind.contactCount.param,
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				'Contacts the list holds once the import is done (the CSV\'s rows when the list was empty). Genesys may never update the import status of a small upload; then the node counts the list\'s contacts and calls the import complete when they match. 0 waits for the import status only.',
+			displayOptions: { show: { jobType: [kind.value] } },
+		},
+	];
 }
 
 const kindsWithResults = JOB_KINDS.filter(
@@ -192,7 +210,8 @@ const resultParameters: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: maxResults,
-		description: 'Stop reading result pages once this many items were read',
+		description:
+			'Stop reading result pages once this many items were read; the item then says resultsTruncated. A usage simple search never serves more than 20,000 rows.',
 		displayOptions: { show: { jobType: kindsWithResults, fetchResults: [true] } },
 	},
 ];
@@ -230,7 +249,7 @@ export const properties: INodeProperties[] = [
 		default: 'analyticsConversationDetails',
 		description: 'Which kind of Genesys Cloud job to wait for',
 	},
-	...JOB_KINDS.flatMap((kind) => [...variantParameter(kind), ...idParameters(kind)]),
+	...JOB_KINDS.flatMap((kind) => [...variantParameter(kind), ...idParameters(kind), ...contactCountParameter(kind)]),
 	...customParameters,
 	usersParameter,
 	...timingParameters,

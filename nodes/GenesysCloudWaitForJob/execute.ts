@@ -12,6 +12,7 @@ import { runPool } from '../GenesysCloud/pool';
 import { settle } from '../GenesysCloud/settle';
 import { GenesysClient, isGenesysError, SYSTEM_CLOCK } from '../GenesysCloud/transport';
 import { USERS_SEARCHABLE_JOB_TYPE } from './jobKinds';
+import { countingStatus } from './contactCount';
 import type { WaitItemJson } from './outputs';
 import { asDataObject, jobItemJson, usersItemJson, withResults } from './outputs';
 import type { ItemResult, JobPlan } from './plan';
@@ -103,15 +104,13 @@ function refusalError(context: IExecuteFunctions, itemIndex: number, error: unkn
 }
 
 async function waitForPlan(client: GenesysApi, plan: JobPlan, settings: NodeSettings, signal: AbortSignal): Promise<WaitItemJson> {
+	const getStatus = async (): Promise<unknown> =>
+		await client.request<unknown>({ method: 'GET', path: plan.statusPath, qs: plan.query, signal, itemIndex: plan.itemIndex });
+	// A search that changes nothing: safe to repeat.
+	const count = async (path: string, body: Record<string, number>): Promise<unknown> =>
+		await client.request<unknown>({ method: 'POST', path, body, idempotent: true, signal, itemIndex: plan.itemIndex });
 	const outcome = await waitForJob(
-		async () =>
-			await client.request<unknown>({
-				method: 'GET',
-				path: plan.statusPath,
-				qs: plan.query,
-				signal,
-				itemIndex: plan.itemIndex,
-			}),
+		plan.contactCount ? countingStatus(getStatus, plan.contactCount, plan.rule, count) : getStatus,
 		(error) => isGenesysError(error, { status: 404 }),
 		plan.rule,
 		settings,

@@ -1,5 +1,5 @@
 /**
- * The Genesys job families the node knows, as data (API.md 7, jobs.tsv). Each status vocabulary is copied
+ * The Genesys job families the node knows, as data (docs/GENESYS.md, "Asynchronous jobs"). Each status vocabulary is copied
  * from the SDK models; a value in none of the lists counts as still running, because Genesys adds values.
  */
 
@@ -22,18 +22,34 @@ export interface StatusRule {
 	running: readonly string[];
 	/**
 	 * Outbound imports report no status once done: success is "no status and `progressField` reached
-	 * `completeAt`" (API.md 7, terraform's outbound contact list logic).
+	 * `completeAt`" (terraform's genesyscloud_outbound_contact_list import wait). A small upload may never
+	 * update that status; then `count` (set per item) also means done: `count.field` of the body, added by
+	 * the node after counting, equals the expected number (terraform compares the list's contacts with the
+	 * CSV's rows the same way).
 	 */
-	absentMeansDone?: { progressField: string; completeAt: number };
+	absentMeansDone?: { progressField: string; completeAt: number; count?: { field: string; expected: number } };
+}
+
+/** Counting a contact list's contacts when its import status says nothing (see StatusRule.absentMeansDone). */
+export interface ContactCountFallback {
+	/** POST path template answering `contactsCount` (OutboundApi postOutboundContactlistContactsSearch). */
+	path: string;
+	/** Node parameter with the number of contacts the list holds once the import is done. */
+	param: string;
+	/** Field the count is put in, on the status body the node judges. */
+	field: string;
 }
 
 /**
- * Where finished results live. `cursor`: GET `path`, then `?cursor=` while the page carries one.
- * `nextUri`: the items start in the finished job body and `nextUri` names the next page.
- * `none`: the items are only in the finished job body.
+ * Where finished results live. `cursor`: GET `path`, then `?cursor=` while the page carries one; `pageSize`
+ * only where the endpoint takes one. `after`: the first page is the finished job body, the next ones are
+ * GET `path?after=` with the body's `afterField`, `pageSize` each. `nextUri`: the items start in the finished
+ * job body and `nextUri` names the next page. `none`: the items are only in the finished job body.
+ * `serverCap`: the most items Genesys ever serves; reaching it means the job probably had more.
  */
 export type ResultsSpec =
-	| { paging: 'cursor'; path: string; itemsField: string; pageSize: number }
+	| { paging: 'cursor'; path: string; itemsField: string; pageSize?: number }
+	| { paging: 'after'; path: string; itemsField: string; afterField: string; pageSize: number; serverCap?: number }
 	| { paging: 'nextUri'; itemsField: string }
 	| { paging: 'none'; itemsField: string };
 
@@ -60,6 +76,7 @@ export interface JobKind {
 	results?: ResultsSpec;
 	/** Sub-kinds picked with one more parameter; the first is the default. */
 	variants?: { param: string; displayName: string; description: string; options: readonly JobVariant[] };
+	contactCount?: ContactCountFallback;
 }
 
 /** A kind with its variant applied: everything the wait needs. */
@@ -70,6 +87,7 @@ export interface ResolvedJobKind {
 	status: StatusRule;
 	ids: readonly IdParam[];
 	results?: ResultsSpec;
+	contactCount?: ContactCountFallback;
 }
 
 const ASYNC_QUERY_STATUS: StatusRule = {
@@ -86,8 +104,15 @@ const ARCHITECT_JOB_STATUS: StatusRule = {
 	running: ['Registered', 'Started'],
 };
 
-/** Page size asked of analytics results endpoints. */
+/** Page size asked of analytics details results (aggregates results take none). */
 const ANALYTICS_PAGE_SIZE = 1000;
+
+/**
+ * UsageApi getUsageSimplesearchExecutionIdResults: `after` cursor, "Maximum page size of 1000", and "Number
+ * of records to be returned is limited to 20,000 results".
+ */
+const USAGE_SEARCH_PAGE_SIZE = 1000;
+const USAGE_SEARCH_MAX_ROWS = 20_000;
 
 function jobIdParam(displayName: string, from = '$json.jobId || $json.id'): IdParam {
 	return {
@@ -138,7 +163,8 @@ function aggregatesVariant(family: { value: string; name: string }): JobVariant 
 		value: family.value,
 		name: family.name,
 		statusPath: base,
-		results: { paging: 'cursor', path: `${base}/results`, itemsField: 'results', pageSize: ANALYTICS_PAGE_SIZE },
+		// getAnalytics{Family}AggregatesJobResults takes only `cursor`: no page size is sent.
+		results: { paging: 'cursor', path: `${base}/results`, itemsField: 'results' },
 	};
 }
 
@@ -277,6 +303,11 @@ export const JOB_KINDS: readonly JobKind[] = [
 				description: 'Contact list the CSV was uploaded to',
 			},
 		],
+		contactCount: {
+			path: '/api/v2/outbound/contactlists/{contactListId}/contacts/search',
+			param: 'expectedContactCount',
+			field: 'contactsCount',
+		},
 	},
 	{
 		value: 'usageQuery',
@@ -298,7 +329,20 @@ export const JOB_KINDS: readonly JobKind[] = [
 					statusPath: '/api/v2/oauth/clients/{clientId}/usage/query/results/{jobId}',
 					ids: [OAUTH_CLIENT_ID],
 				},
-				{ value: 'simpleSearch', name: 'Simple Search', statusPath: '/api/v2/usage/simplesearch/{jobId}/results' },
+				{
+					value: 'simpleSearch',
+					name: 'Simple Search',
+					statusPath: '/api/v2/usage/simplesearch/{jobId}/results',
+					// The final status carries the first page; `cursors.after` chains the rest.
+					results: {
+						paging: 'after',
+						path: '/api/v2/usage/simplesearch/{jobId}/results',
+						itemsField: 'results',
+						afterField: 'cursors.after',
+						pageSize: USAGE_SEARCH_PAGE_SIZE,
+						serverCap: USAGE_SEARCH_MAX_ROWS,
+					},
+				},
 			],
 		},
 	},
@@ -416,6 +460,7 @@ export function resolveJobKind(kind: JobKind, variantValue?: string): ResolvedJo
 		status: { ...kind.status, ...variant?.status },
 		ids: [...kind.ids, ...(variant?.ids ?? [])],
 		results: variant?.results ?? kind.results,
+		contactCount: kind.contactCount,
 	};
 }
 
@@ -425,15 +470,6 @@ function pickVariant(kind: JobKind, variantValue?: string): JobVariant | undefin
 	const variant = kind.variants.options.find((option) => option.value === variantValue);
 	if (!variant) throw new Error(`Unknown ${kind.variants.displayName} "${variantValue}" for ${kind.name}`);
 	return variant;
-}
-
-/** Every kind × variant, for descriptions and tests. */
-export function allResolvedKinds(): ResolvedJobKind[] {
-	return JOB_KINDS.flatMap((kind) =>
-		kind.variants
-			? kind.variants.options.map((variant) => resolveJobKind(kind, variant.value))
-			: [resolveJobKind(kind)],
-	);
 }
 
 /** Placeholders of a path template, in order. */

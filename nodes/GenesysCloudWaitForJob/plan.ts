@@ -6,6 +6,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkApiPath, GenesysRequestRefused } from '../GenesysCloud/transport';
+import type { ContactCountPlan } from './contactCount';
+import { setUpContactCount } from './contactCount';
 import type { ResolvedJobKind, ResultsSpec, StatusRule } from './jobKinds';
 import { CUSTOM_JOB_TYPE, findJobKind, renderPath, resolveJobKind } from './jobKinds';
 import type { WaitItemJson } from './outputs';
@@ -23,6 +25,7 @@ export interface JobPlan {
 	query?: Readonly<Record<string, string>>;
 	rule: StatusRule;
 	results?: { spec: ResultsSpec; ids: Record<string, string> };
+	contactCount?: ContactCountPlan;
 }
 
 /** An item's place in the output, once known. */
@@ -93,6 +96,15 @@ export function planJob(context: IExecuteFunctions, jobType: string, itemIndex: 
 			`Set "${label}" to the id returned when the job was created, e.g. an expression such as {{ $json.id }}.`,
 		);
 	}
+	const counting = setUpContactCount(resolved, ids, (name) => context.getNodeParameter(name, itemIndex, 0));
+	if (!counting.ok) {
+		return configError(
+			context,
+			itemIndex,
+			`${counting.label} "${counting.value}" is not a whole number for item ${itemIndex}`,
+			'Give the number of contacts the list holds once the import is done, or 0 to wait for the import status only.',
+		);
+	}
 	const wantsResults = context.getNodeParameter('fetchResults', itemIndex, false) as boolean;
 	return {
 		itemIndex,
@@ -100,8 +112,9 @@ export function planJob(context: IExecuteFunctions, jobType: string, itemIndex: 
 		jobId: ids[resolved.ids[0].name] ?? null,
 		statusPath: rendered.path,
 		query: resolved.query,
-		rule: resolved.status,
+		rule: counting.rule,
 		results: wantsResults && resolved.results ? { spec: resolved.results, ids } : undefined,
+		contactCount: counting.count,
 	};
 }
 

@@ -80,10 +80,24 @@ export function classifyStatus(body: unknown, rule: StatusRule): StatusReading {
 
 function readAbsentStatus(body: unknown, rule: StatusRule): StatusReading {
 	const done = rule.absentMeansDone;
-	if (done && Number(readField(body, done.progressField)) >= done.completeAt) {
+	if (done && (Number(readField(body, done.progressField)) >= done.completeAt || countReached(body, done.count))) {
 		return { state: 'succeeded', status: COMPLETE_WITHOUT_STATUS };
 	}
 	return { state: 'running', status: null };
+}
+
+/** Exactly the expected count, as terraform compares it: more means the list held other contacts too. */
+function countReached(body: unknown, count: { field: string; expected: number } | undefined): boolean {
+	if (count === undefined) return false;
+	const value = readField(body, count.field);
+	return typeof value === 'number' && value === count.expected;
+}
+
+/** An import status that says neither running, failed nor done: the case the contact count settles. */
+export function isSilentStatus(body: unknown, rule: StatusRule): boolean {
+	const done = rule.absentMeansDone;
+	if (done === undefined || statusText(readField(body, rule.field)) !== null) return false;
+	return !(Number(readField(body, done.progressField)) >= done.completeAt);
 }
 
 function statusText(value: unknown): string | null {

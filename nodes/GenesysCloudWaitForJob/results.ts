@@ -28,11 +28,8 @@ export async function gatherResults(
 	maxItems: number,
 ): Promise<GatheredResults> {
 	const limit = Math.max(0, Math.floor(maxItems));
-	if (spec.paging === 'cursor') {
-		const rendered = renderPath(spec.path, ids);
-		if (!rendered.ok) throw new Error(`The ${rendered.idName} of the results path is not usable`);
-		return await gatherByCursor(rendered.path, spec, get, limit);
-	}
+	if (spec.paging === 'cursor') return await gatherByCursor(resultsPath(spec.path, ids), spec, get, limit);
+	if (spec.paging === 'after') return await gatherByAfter(resultsPath(spec.path, ids), spec, job, get, limit);
 	const items = itemsOf(job, spec.itemsField);
 	if (spec.paging === 'none') return bounded(items, 0, false, limit);
 	return await followNextUri(items, nextUriOf(job), spec.itemsField, get, limit);
@@ -49,7 +46,7 @@ async function gatherByCursor(
 	let cursor: string | undefined;
 	let pages = 0;
 	do {
-		const qs: QueryValues = { pageSize: spec.pageSize };
+		const qs: QueryValues = spec.pageSize === undefined ? {} : { pageSize: spec.pageSize };
 		if (cursor !== undefined) qs.cursor = cursor;
 		const page = await get(path, qs);
 		pages++;
@@ -58,6 +55,37 @@ async function gatherByCursor(
 		cursor = cursorOf(page);
 	} while (cursor !== undefined && !seen.has(cursor) && items.length < limit && pages < MAX_PAGES);
 	return bounded(items, pages, cursor !== undefined && !seen.has(cursor), limit);
+}
+
+/** The first page is the finished job itself; `after` and `pageSize` ask for each next one. */
+async function gatherByAfter(
+	path: string,
+	spec: Extract<ResultsSpec, { paging: 'after' }>,
+	job: unknown,
+	get: PageRequest,
+	limit: number,
+): Promise<GatheredResults> {
+	const items = [...itemsOf(job, spec.itemsField)];
+	const seen = new Set<string>();
+	let after = textAt(job, spec.afterField);
+	let pages = 0;
+	while (after !== undefined && !seen.has(after) && items.length < limit && pages < MAX_PAGES) {
+		seen.add(after);
+		const page = await get(path, { after, pageSize: spec.pageSize });
+		pages++;
+		items.push(...itemsOf(page, spec.itemsField));
+		after = textAt(page, spec.afterField);
+	}
+	const result = bounded(items, pages, after !== undefined && !seen.has(after), limit);
+	// Genesys stops serving at its cap whatever the search matched: that many rows means there were likely more.
+	const capped = spec.serverCap !== undefined && items.length >= spec.serverCap;
+	return capped ? { ...result, truncated: true } : result;
+}
+
+function resultsPath(template: string, ids: Readonly<Record<string, string>>): string {
+	const rendered = renderPath(template, ids);
+	if (!rendered.ok) throw new Error(`The ${rendered.idName} of the results path is not usable`);
+	return rendered.path;
 }
 
 async function followNextUri(
@@ -91,14 +119,18 @@ function itemsOf(page: unknown, field: string): unknown[] {
 	return Array.isArray(value) ? value : [];
 }
 
+/** A non-empty string at a dot path of a page, else undefined. */
+function textAt(page: unknown, field: string): string | undefined {
+	const value = readField(page, field);
+	return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 function cursorOf(page: unknown): string | undefined {
-	const cursor = readField(page, 'cursor');
-	return typeof cursor === 'string' && cursor !== '' ? cursor : undefined;
+	return textAt(page, 'cursor');
 }
 
 function nextUriOf(page: unknown): string | undefined {
-	const uri = readField(page, 'nextUri');
-	return typeof uri === 'string' && uri !== '' ? uri : undefined;
+	return textAt(page, 'nextUri');
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { startEmulator, type Emulator } from './index';
+import { DEFAULT_IDS, startEmulator, type Emulator } from './index';
 import { TestClient, type ApiResponse } from './testClient';
 
 async function admin(url: string, method: string, path: string, body?: unknown): Promise<Omit<ApiResponse, 'headers'>> {
@@ -34,7 +34,10 @@ describe('emulator: admin HTTP API', () => {
 		await client.post(`/api/v2/users/${user.id}/invite`);
 		const state = await admin(emu.url, 'GET', '/state');
 		expect(state.status).toBe(200);
-		expect(state.body.users).toEqual([expect.objectContaining({ id: user.id, email: 'seen@example.com', version: 1 })]);
+		// Created without a state, then activated by the invitation: version 2.
+		expect(state.body.users).toEqual([
+			expect.objectContaining({ id: user.id, email: 'seen@example.com', state: 'active', version: 2 }),
+		]);
 		expect(state.body.externalIds).toEqual({ [user.id]: [{ authorityName: 'HRIS', externalKey: 'K1' }] });
 		expect(state.body.invites).toEqual([user.id]);
 
@@ -80,6 +83,22 @@ describe('emulator: admin HTTP API', () => {
 		expect((await admin(emu.url, 'POST', '/jobs/pages', { path: '/api/v2/p', pages: [{ a: 1 }, { a: 2 }] })).status).toBe(204);
 		expect((await client.get('/api/v2/p')).body).toEqual({ a: 1, cursor: expect.any(String) });
 		expect((await admin(emu.url, 'POST', '/jobs/script', { path: 'no-slash', polls: [] })).status).toBe(400);
+	});
+
+	test('POST catalog adds a role or division; POST outbound/import uploads contacts; state shows invites and passwords', async () => {
+		const role = '0201e000-0000-4000-8000-0000000000cc';
+		expect((await admin(emu.url, 'POST', '/catalog', { kind: 'role', id: role, name: 'Onboarding' })).status).toBe(204);
+		expect((await client.get(`/api/v2/authorization/roles/${role}`)).body).toMatchObject({ id: role, name: 'Onboarding' });
+		expect((await admin(emu.url, 'POST', '/catalog', { kind: 'role', id: role })).status).toBe(400);
+		const list = DEFAULT_IDS.contactLists[0];
+		expect((await admin(emu.url, 'POST', '/outbound/import', { contactListId: list, rows: 7 })).status).toBe(204);
+		expect(emu.outbound.contactCount(list)).toBe(7);
+		expect((await admin(emu.url, 'POST', '/outbound/import', { contactListId: 'nope', rows: 7 })).status).toBe(400);
+		const id = (await client.createUser({ name: 'Invited', email: 'invited@example.com', password: 'A-Secret-9' })).body.id;
+		await client.post(`/api/v2/users/${id}/invite?force=true`);
+		const state = (await admin(emu.url, 'GET', '/state')).body;
+		expect(state.inviteRequests).toEqual([expect.objectContaining({ userId: id, force: true, sent: true })]);
+		expect(state.passwordAttempts).toEqual([expect.objectContaining({ userId: id, via: 'create', ok: true })]);
 	});
 
 	test('POST tokens/expire makes issued tokens 401', async () => {

@@ -1,6 +1,8 @@
 /**
- * The org-level objects users refer to: divisions, roles, routing skills and queues. They are fixed for the
- * lifetime of an emulator (options), unlike users.
+ * The org-level objects users refer to: divisions, roles, routing skills, queues and outbound contact lists.
+ * They come from the options; roles and divisions can also be added while the emulator runs, to model the
+ * authorization cache that learns about them late (terraform's genesyscloud_user_roles retries bulkadd 404s
+ * because "new roles or divisions have not yet been added to the auth service cache").
  */
 
 const HOME_DIVISION_ID = '0d1f0000-0000-4000-8000-000000000001';
@@ -20,6 +22,7 @@ export const DEFAULT_IDS = {
 		'05c11100-0000-4000-8000-000000000003',
 	],
 	queues: ['0de0e000-0000-4000-8000-000000000001', '0de0e000-0000-4000-8000-000000000002'],
+	contactLists: ['0c0a1150-0000-4000-8000-000000000001', '0c0a1150-0000-4000-8000-000000000002'],
 } as const;
 
 const DEFAULT_NAMES: Record<string, string> = {
@@ -34,6 +37,8 @@ const DEFAULT_NAMES: Record<string, string> = {
 	[DEFAULT_IDS.skills[2]]: 'Technical Support',
 	[DEFAULT_IDS.queues[0]]: 'Support Queue',
 	[DEFAULT_IDS.queues[1]]: 'Sales Queue',
+	[DEFAULT_IDS.contactLists[0]]: 'Spring Campaign',
+	[DEFAULT_IDS.contactLists[1]]: 'Renewals',
 };
 
 export const ORGANIZATION_NAME = 'Emulated Genesys Org';
@@ -49,21 +54,63 @@ function named(ids: readonly string[], kind: string): Map<string, NamedEntity> {
 	return map;
 }
 
+export interface CatalogIds {
+	divisions?: string[];
+	roles?: string[];
+	skills?: string[];
+	queues?: string[];
+	contactLists?: string[];
+}
+
 export class Catalog {
 	readonly divisions: Map<string, NamedEntity>;
 	readonly roles: Map<string, NamedEntity>;
 	readonly skills: Map<string, NamedEntity>;
 	readonly queues: Map<string, NamedEntity>;
+	readonly contactLists: Map<string, NamedEntity>;
 	readonly homeDivisionId: string;
 	readonly organizationId: string = DEFAULT_IDS.organizationId;
+	/** Roles and divisions added at run time, with the time they were added (the options' ones are absent). */
+	private readonly addedAt = new Map<string, number>();
 
-	constructor(ids: { divisions?: string[]; roles?: string[]; skills?: string[]; queues?: string[] }) {
+	constructor(ids: CatalogIds) {
 		const divisions = ids.divisions && ids.divisions.length > 0 ? ids.divisions : DEFAULT_IDS.divisions;
 		this.divisions = named(divisions, 'Division');
 		this.roles = named(ids.roles ?? DEFAULT_IDS.roles, 'Role');
 		this.skills = named(ids.skills ?? DEFAULT_IDS.skills, 'Skill');
 		this.queues = named(ids.queues ?? DEFAULT_IDS.queues, 'Queue');
+		this.contactLists = named(ids.contactLists ?? DEFAULT_IDS.contactLists, 'Contact List');
 		this.homeDivisionId = divisions[0];
+	}
+
+	addRole(id: string, name: string | undefined, now: number): void {
+		this.add(this.roles, id, name ?? `Role ${this.roles.size + 1}`, now);
+	}
+
+	addDivision(id: string, name: string | undefined, now: number): void {
+		this.add(this.divisions, id, name ?? `Division ${this.divisions.size + 1}`, now);
+	}
+
+	/** False while a role or division added at run time is still unknown to the authorization cache. */
+	isAuthorizable(id: string, now: number, authCacheLagMs: number): boolean {
+		const added = this.addedAt.get(id);
+		return added === undefined || now >= added + authCacheLagMs;
+	}
+
+	/** Drops what was added at run time. */
+	reset(): void {
+		for (const id of this.addedAt.keys()) {
+			this.roles.delete(id);
+			this.divisions.delete(id);
+		}
+		this.addedAt.clear();
+	}
+
+	private add(map: Map<string, NamedEntity>, id: string, name: string, now: number): void {
+		if (id.trim() === '' || id === '*') throw new RangeError(`not a usable id: '${id}'`);
+		if (map.has(id)) throw new RangeError(`id already exists: ${id}`);
+		map.set(id, { id, name });
+		this.addedAt.set(id, now);
 	}
 
 	divisionRef(id: string): { id: string; name: string; selfUri: string } {

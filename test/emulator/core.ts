@@ -5,6 +5,7 @@
 import { Catalog } from './catalog';
 import { DEFAULT_FAULTS, mergeFaults } from './faults';
 import { JobStore } from './jobs';
+import { OutboundStore } from './outbound';
 import { createStreams, type RandomStreams } from './random';
 import { RateLimiter } from './rateLimit';
 import { StateStore } from './state';
@@ -21,6 +22,8 @@ export interface ResolvedOptions {
 	faults: Partial<Faults>;
 	users: SeedUser[];
 	job: { completeAfterMs: number; resultCount: number; pageSize: number };
+	usage: { completeAfterMs: number; rowCount: number; pageSize: number };
+	smallImportRows: number;
 	/** Infinity when unlimited. */
 	searchMaxValues: number;
 	now: () => number;
@@ -43,6 +46,12 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
 			resultCount: options.job?.resultCount ?? 25,
 			pageSize: options.job?.pageSize ?? 10,
 		},
+		usage: {
+			completeAfterMs: options.usage?.completeAfterMs ?? 3000,
+			rowCount: options.usage?.rowCount ?? 250,
+			pageSize: options.usage?.pageSize ?? 100,
+		},
+		smallImportRows: options.smallImportRows ?? 100,
 		searchMaxValues: searchMaxValuesOf(options.searchMaxValues),
 		now: options.now ?? Date.now,
 	};
@@ -73,6 +82,7 @@ export class EmulatorCore {
 	readonly tokens = new TokenStore();
 	readonly limiter: RateLimiter;
 	readonly jobs: JobStore;
+	readonly outbound: OutboundStore;
 	readonly requests: RecordedRequest[] = [];
 	readonly stats: EmulatorStats = emptyStats();
 	readonly random: RandomStreams;
@@ -86,6 +96,7 @@ export class EmulatorCore {
 		this.random = createStreams(this.options.seed);
 		this.faults = mergeFaults(DEFAULT_FAULTS, this.options.faults);
 		this.jobs = new JobStore(this);
+		this.outbound = new OutboundStore(this.catalog, this.options.smallImportRows, () => this.now());
 		this.seedUsers(this.options.users);
 	}
 
@@ -113,6 +124,8 @@ export class EmulatorCore {
 		fresh.inFlight = this.stats.inFlight;
 		Object.assign(this.stats, fresh);
 		this.jobs.reset();
+		this.catalog.reset();
+		this.outbound.reset();
 		this.limiter.clear();
 		Object.assign(this.random, createStreams(this.options.seed));
 		this.faults = mergeFaults(DEFAULT_FAULTS, this.options.faults);

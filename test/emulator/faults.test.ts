@@ -131,8 +131,9 @@ describe('emulator: consistencyDelayMs', () => {
 		const emu = await startEmulator({ faults: { consistencyDelayMs: 1000 } });
 		try {
 			const client = await new TestClient(emu.url).login();
-			const started = Date.now();
 			const user = (await client.createUser({ name: 'Slow', email: 'slow@example.com' })).body;
+			// Taken once the create was answered, so it is never before the create: the wait below holds on a busy machine.
+			const started = Date.now();
 			const id: string = user.id;
 			const calls: Array<[string, string, unknown]> = [
 				['GET', `/api/v2/users/${id}`, undefined],

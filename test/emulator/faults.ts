@@ -15,6 +15,8 @@ export const DEFAULT_FAULTS: Readonly<Faults> = {
 	lostResponse: 0,
 	consistencyDelayMs: 0,
 	searchLagMs: 0,
+	authCacheLagMs: 0,
+	passwordFailure: 0,
 	pathFilter: undefined,
 };
 
@@ -47,6 +49,7 @@ export function mergeFaults(current: Faults, patch: Partial<Faults>): Faults {
 	checkProbability('rate5xx', merged.rate5xx);
 	checkProbability('dropConnection', merged.dropConnection);
 	checkProbability('lostResponse', merged.lostResponse);
+	checkProbability('passwordFailure', merged.passwordFailure);
 	if (merged.pathFilter !== undefined) new RegExp(merged.pathFilter);
 	return merged;
 }

@@ -14,7 +14,9 @@ export { DEFAULT_IDS } from './catalog';
 export { DEFAULT_CLIENT } from './core';
 export { DEFAULT_FAULTS } from './faults';
 export type {
+	CatalogControl,
 	Contact,
+	ContactImportOptions,
 	Emulator,
 	EmulatorOptions,
 	EmulatorState,
@@ -24,6 +26,9 @@ export type {
 	JobScript,
 	JobScripts,
 	JobStep,
+	InviteRequest,
+	OutboundControl,
+	PasswordAttempt,
 	RecordedRequest,
 	SeedUser,
 	UserState,
@@ -39,6 +44,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		requests: core.requests,
 		stats: core.stats,
 		jobs: core.jobs,
+		catalog: {
+			homeDivisionId: core.catalog.homeDivisionId,
+			addRole: (id: string, name?: string) => core.catalog.addRole(id, name, core.now()),
+			addDivision: (id: string, name?: string) => core.catalog.addDivision(id, name, core.now()),
+		},
+		outbound: core.outbound,
 		setFaults: (faults: Partial<Faults>) => core.setFaults(faults),
 		clearFaults: () => core.clearFaults(),
 		expireAllTokens: () => core.tokens.expireAll(core.now()),

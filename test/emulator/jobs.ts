@@ -8,7 +8,8 @@ import type { EmulatorCore } from './core';
 import { fail, notFound, ok, badRequest, type RouteResult } from './errors';
 import type { JobScript, JobScripts, JobStep } from './types';
 
-export type AnalyticsKind = 'users' | 'conversations';
+/** Details jobs of users or conversations, or an aggregates job of one family (`aggregates:flows`). */
+export type AnalyticsKind = 'users' | 'conversations' | `aggregates:${string}`;
 
 export interface AnalyticsJob {
 	id: string;
@@ -17,6 +18,14 @@ export interface AnalyticsJob {
 	completeAfterMs: number;
 	cancelledAt?: number;
 	records: Array<Record<string, unknown>>;
+}
+
+/** A usage simple search (POST /api/v2/usage/simplesearch). */
+export interface UsageSearch {
+	id: string;
+	createdAt: number;
+	completeAfterMs: number;
+	rows: Array<Record<string, unknown>>;
 }
 
 interface ScriptEntry {
@@ -65,6 +74,7 @@ function decodeCursor(scope: string, cursor: string): number | undefined {
 
 export class JobStore implements JobScripts {
 	readonly analytics = new Map<string, AnalyticsJob>();
+	readonly usageSearches = new Map<string, UsageSearch>();
 	private readonly scripts = new Map<string, ScriptEntry>();
 	private readonly pageSets = new Map<string, Array<Record<string, unknown>>>();
 	private readonly counts = new Map<string, number>();
@@ -111,6 +121,7 @@ export class JobStore implements JobScripts {
 
 	reset(): void {
 		this.analytics.clear();
+		this.usageSearches.clear();
 		this.scripts.clear();
 		this.pageSets.clear();
 		this.counts.clear();

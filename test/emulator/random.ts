@@ -59,6 +59,8 @@ export interface RandomStreams {
 	faults: Random;
 	latency: Random;
 	jobs: Random;
+	/** Password configuration failures (passwordFailure), apart from the per-request faults. */
+	passwords: Random;
 }
 
 export function createStreams(seed: number): RandomStreams {
@@ -68,5 +70,6 @@ export function createStreams(seed: number): RandomStreams {
 		faults: new Random(seed, 'faults'),
 		latency: new Random(seed, 'latency'),
 		jobs: new Random(seed, 'jobs'),
+		passwords: new Random(seed, 'passwords'),
 	};
 }

@@ -13,7 +13,9 @@ import { adminRoutes } from './routes/admin';
 import { followupRoutes } from './routes/followups';
 import { jobRoutes } from './routes/jobs';
 import { handleToken } from './routes/oauth';
+import { outboundRoutes } from './routes/outbound';
 import { searchRoutes } from './routes/search';
+import { usageRoutes } from './routes/usage';
 import { userRoutes } from './routes/users';
 import { matchRoute, type RequestInfo, type Route } from './router';
 import type { RecordedRequest } from './types';
@@ -22,7 +24,14 @@ import type { RecordedRequest } from './types';
 const MAX_BODY_BYTES = 512_000;
 
 /** Literal paths before templates: search and externalid lookups before /users/{userId}. */
-const API_ROUTES: Route[] = [...searchRoutes, ...followupRoutes, ...jobRoutes, ...userRoutes];
+const API_ROUTES: Route[] = [
+	...searchRoutes,
+	...followupRoutes,
+	...jobRoutes,
+	...usageRoutes,
+	...outboundRoutes,
+	...userRoutes,
+];
 
 const STATUS_5XX_CODES: Record<number, { code: string; message: string }> = {
 	502: { code: 'bad.gateway', message: 'The server received an invalid response from an upstream server' },

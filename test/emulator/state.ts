@@ -3,7 +3,7 @@
  * real service shows (docs/GENESYS.md, "Eventual consistency"): a new user is invisible to user-scoped endpoints for a while,
  * and the search index sees every write late.
  */
-import type { EmulatorState, EmuUser } from './types';
+import type { EmulatorState, EmuUser, InviteRequest, PasswordAttempt } from './types';
 
 interface SearchSnapshot {
 	/** When this version of the user reaches the search index. */
@@ -27,7 +27,9 @@ export class StateStore implements EmulatorState {
 	readonly queueMembers = new Map<string, Set<string>>();
 	readonly joinedQueues = new Map<string, Set<string>>();
 	readonly invites: string[] = [];
+	readonly inviteRequests: InviteRequest[] = [];
 	readonly passwords = new Set<string>();
+	readonly passwordAttempts: PasswordAttempt[] = [];
 
 	private readonly byEmail = new Map<string, string>();
 	private readonly byExternalId = new Map<string, string>();
@@ -109,7 +111,9 @@ export class StateStore implements EmulatorState {
 			map.clear();
 		}
 		this.invites.length = 0;
+		this.inviteRequests.length = 0;
 		this.passwords.clear();
+		this.passwordAttempts.length = 0;
 	}
 
 	/** Drops snapshots older than the newest already-indexed one: nobody can see them any more. */

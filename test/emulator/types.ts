@@ -45,6 +45,16 @@ export interface Faults {
 	consistencyDelayMs: number;
 	/** A user (and each change of it) reaches /users/search only this long after the write. */
 	searchLagMs: number;
+	/**
+	 * A role or division added while the emulator runs (`emu.catalog.addRole/addDivision`) is unknown to
+	 * `bulkadd` for this long, for every user: the authorization cache has not seen it yet.
+	 */
+	authCacheLagMs: number;
+	/**
+	 * Probability 0..1 that configuring a password fails: a create carrying a password still creates the user
+	 * (the password stays unset), and `POST /users/{id}/password` answers 500 (not applied).
+	 */
+	passwordFailure: number;
 	/** Regex source: injected 429/5xx/drop/lost/daily faults only hit matching paths. */
 	pathFilter?: string;
 }
@@ -68,6 +78,12 @@ export interface EmulatorOptions {
 	queues?: string[];
 	/** Timeline and size of the analytics jobs created by POST. */
 	job?: { completeAfterMs?: number; resultCount?: number; pageSize?: number };
+	/** Timeline, size and default page size of usage simple searches (`POST /api/v2/usage/simplesearch`). */
+	usage?: { completeAfterMs?: number; rowCount?: number; pageSize?: number };
+	/** Known outbound contact list ids (default `DEFAULT_IDS.contactLists`). */
+	contactLists?: string[];
+	/** Imports of at most this many rows are applied at once and never update the import status (default 100). */
+	smallImportRows?: number;
 	/**
 	 * Most values one user-search criterion may hold; more is a 400 `bad.request`. Genesys documents no such
 	 * number, so the default is unlimited: set it to check that clients adapt to a stricter real limit.
@@ -92,6 +108,25 @@ export interface EmuUser {
 	updatedAt: number;
 	/** Other UpdateUser fields set by PATCH (preferredName, acdAutoAnswer, locations...). */
 	extra?: Record<string, unknown>;
+	/** When the last invitation email was sent (User.dateWelcomeSent). */
+	dateWelcomeSent?: number;
+}
+
+/** One `POST /users/{id}/invite` that reached the user. */
+export interface InviteRequest {
+	userId: string;
+	force: boolean;
+	/** Whether an email went out: without force, not while an earlier invitation is outstanding. */
+	sent: boolean;
+	at: number;
+}
+
+/** One attempt to configure a user's password (never the password itself). */
+export interface PasswordAttempt {
+	userId: string;
+	via: 'create' | 'password';
+	ok: boolean;
+	at: number;
 }
 
 export interface EmulatorState {
@@ -106,10 +141,14 @@ export interface EmulatorState {
 	queueMembers: Map<string, Set<string>>;
 	/** userId -> queueIds the user has joined (PATCH /users/{id}/queues; members join on add). */
 	joinedQueues: Map<string, Set<string>>;
-	/** userIds invited, in order. */
+	/** userIds an invitation email was sent to, in order (a repeat without force sends none). */
 	invites: string[];
+	/** Every invite request that reached a user, with its force flag and whether it sent an email. */
+	inviteRequests: InviteRequest[];
 	/** userIds whose password was set; the password itself is never kept. */
 	passwords: Set<string>;
+	/** Every password configuration, on create or by `POST /users/{id}/password`, and whether it worked. */
+	passwordAttempts: PasswordAttempt[];
 }
 
 export interface RecordedRequest {
@@ -176,9 +215,40 @@ export interface JobScripts {
 	pollCount(path: string): number;
 }
 
+/** Org objects created while the emulator runs (they reset with `reset()`). */
+export interface CatalogControl {
+	readonly homeDivisionId: string;
+	/** A new role: listed at once, but `bulkadd` answers 404 for it during `authCacheLagMs`. */
+	addRole(id: string, name?: string): void;
+	/** A new division, with the same authorization-cache lag as a new role. */
+	addDivision(id: string, name?: string): void;
+}
+
+export interface ContactImportOptions {
+	/**
+	 * Whether the import status follows the import. Default: only imports of more than `smallImportRows`
+	 * rows; smaller ones are applied at once and the status keeps its previous answer.
+	 */
+	statusUpdates?: boolean;
+	/** How long a tracked import runs (IN_PROGRESS, percentComplete rising), emulator clock. Default 2000. */
+	durationMs?: number;
+	/** The import fails after `durationMs` with this `failureReason`; no contact is added. */
+	failureReason?: string;
+}
+
+/** Outbound contact lists: the CSV upload itself is not an /api/v2 call, so tests start imports here. */
+export interface OutboundControl {
+	/** An upload of `rows` contacts to the list (appended to the ones it holds). */
+	importContacts(contactListId: string, rows: number, options?: ContactImportOptions): void;
+	/** Contacts the list holds now. */
+	contactCount(contactListId: string): number;
+}
+
 export interface Emulator {
 	url: string;
 	state: EmulatorState;
+	catalog: CatalogControl;
+	outbound: OutboundControl;
 	requests: RecordedRequest[];
 	stats: EmulatorStats;
 	setFaults(faults: Partial<Faults>): void;

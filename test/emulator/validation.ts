@@ -171,6 +171,34 @@ export const UserSearchRequestSchema = z
 /** AsyncUserDetailsQuery / AsyncConversationQuery: only `interval` is required; the rest is not modelled. */
 export const AsyncDetailsQuerySchema = z.object({ interval: nonBlank }).passthrough();
 
+/** Aggregates job bodies (AsyncConversationAggregateQuery and its siblings): only `interval` is checked. */
+export const AsyncAggregatesQuerySchema = z.object({ interval: nonBlank }).passthrough();
+
+/** UsageApi postUsageSimplesearch: ApiUsageSimpleSearch. */
+export const ApiUsageSimpleSearchSchema = z
+	.object({
+		interval: nonBlank,
+		metrics: z.array(z.string()).optional(),
+		oauthClientNames: z.array(z.string()).optional(),
+		httpMethods: z.array(z.string()).optional(),
+		templateUris: z.array(z.string()).optional(),
+	})
+	.strict();
+
+/**
+ * OutboundApi postOutboundContactlistContactsSearch: ContactListingRequest. The SDK marks pageNumber and
+ * pageSize required, yet terraform sends an empty body to read `contactsCount`; both are accepted.
+ */
+export const ContactListingRequestSchema = z
+	.object({
+		contactListFilterId: z.string().optional(),
+		criteria: z.record(z.unknown()).optional(),
+		pageNumber: z.number().int().min(1).optional(),
+		pageSize: z.number().int().min(1).max(100).optional(),
+		contactSorts: z.array(z.record(z.unknown())).optional(),
+	})
+	.strict();
+
 export type CreateUserBody = z.infer<typeof CreateUserSchema>;
 export type UpdateUserBody = z.infer<typeof UpdateUserSchema>;
 export type UserSearchRequest = z.infer<typeof UserSearchRequestSchema>;

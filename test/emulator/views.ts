@@ -27,6 +27,7 @@ export function userJson(user: EmuUser, catalog: Catalog): Record<string, unknow
 	};
 	if (user.title !== undefined) json.title = user.title;
 	if (user.department !== undefined) json.department = user.department;
+	if (user.dateWelcomeSent !== undefined) json.dateWelcomeSent = new Date(user.dateWelcomeSent).toISOString();
 	if (user.managerId !== undefined) json.manager = { id: user.managerId, selfUri: userSelfUri(user.managerId) };
 	return json;
 }

@@ -4,12 +4,21 @@ import { join } from 'node:path';
 import { properties } from '../../nodes/GenesysCloudWaitForJob/description';
 import {
 	AGGREGATES_FAMILIES,
-	allResolvedKinds,
 	JOB_KINDS,
 	placeholders,
 	renderPath,
 	resolveJobKind,
 } from '../../nodes/GenesysCloudWaitForJob/jobKinds';
+import type { ResolvedJobKind } from '../../nodes/GenesysCloudWaitForJob/jobKinds';
+
+/** Every kind × variant. */
+function allResolvedKinds(): ResolvedJobKind[] {
+	return JOB_KINDS.flatMap((kind) =>
+		kind.variants
+			? kind.variants.options.map((variant) => resolveJobKind(kind, variant.value))
+			: [resolveJobKind(kind)],
+	);
+}
 
 interface TsvRow {
 	path: string;
@@ -101,7 +110,8 @@ describe('ids and paths', () => {
 		(_label, kind) => {
 			const used = new Set([
 				...placeholders(kind.statusPath),
-				...(kind.results?.paging === 'cursor' ? placeholders(kind.results.path) : []),
+				...(kind.results?.paging === 'cursor' || kind.results?.paging === 'after' ? placeholders(kind.results.path) : []),
+				...(kind.contactCount ? placeholders(kind.contactCount.path) : []),
 			]);
 			const declared = new Set(kind.ids.map((id) => id.name));
 			expect(declared).toEqual(used);
@@ -172,8 +182,14 @@ describe('node parameters', () => {
 			);
 			const shownIds = shown
 				.map((property) => property.name)
-				.filter((name) => !['fetchResults', 'maxResults', kind.variants?.param].includes(name));
+				.filter((name) => !['fetchResults', 'maxResults', kind.variants?.param, kind.contactCount?.param].includes(name));
 			expect(new Set(shownIds)).toEqual(idNames);
 		}
+	});
+
+	it('asks the expected contact count only of the outbound contact-list import, 0 (off) by default', () => {
+		const shown = properties.filter((property) => property.name === 'expectedContactCount');
+		expect(shown).toHaveLength(1);
+		expect(shown[0]).toMatchObject({ type: 'number', default: 0, displayOptions: { show: { jobType: ['outboundContactListImport'] } } });
 	});
 });

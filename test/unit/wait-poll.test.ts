@@ -4,6 +4,7 @@ import {
 	classifyStatus,
 	COMPLETE_WITHOUT_STATUS,
 	DEFAULT_BACKOFF,
+	isSilentStatus,
 	judgePoll,
 	nextDelay,
 	parseValueList,
@@ -151,6 +152,28 @@ describe('classifyStatus', () => {
 		expect(classifyStatus({ percentComplete: 40 }, outbound)).toEqual({ state: 'running', status: null });
 		expect(classifyStatus({ state: 'IN_PROGRESS', percentComplete: 100 }, outbound).state).toBe('running');
 		expect(classifyStatus({ state: 'FAILED', percentComplete: 100 }, outbound).state).toBe('failed');
+	});
+
+	it('a silent import status succeeds on exactly the expected contact count, and only when silent', () => {
+		const counted: StatusRule = {
+			field: 'state',
+			success: [],
+			failure: ['FAILED'],
+			running: ['IN_PROGRESS'],
+			absentMeansDone: { progressField: 'percentComplete', completeAt: 100, count: { field: 'contactsCount', expected: 12 } },
+		};
+		expect(classifyStatus({ percentComplete: 0, contactsCount: 12 }, counted)).toEqual({
+			state: 'succeeded',
+			status: COMPLETE_WITHOUT_STATUS,
+		});
+		expect(classifyStatus({ percentComplete: 0, contactsCount: 11 }, counted).state).toBe('running');
+		expect(classifyStatus({ percentComplete: 0, contactsCount: 13 }, counted).state).toBe('running');
+		expect(classifyStatus({ state: 'IN_PROGRESS', percentComplete: 5, contactsCount: 12 }, counted).state).toBe('running');
+		expect(isSilentStatus({ percentComplete: 0 }, counted)).toBe(true);
+		expect(isSilentStatus({}, counted)).toBe(true);
+		expect(isSilentStatus({ percentComplete: 100 }, counted)).toBe(false);
+		expect(isSilentStatus({ state: 'IN_PROGRESS', percentComplete: 5 }, counted)).toBe(false);
+		expect(isSilentStatus({ state: 'FAILED' }, counted)).toBe(false);
 	});
 });
 

@@ -74,6 +74,11 @@ describe('cursor paging', () => {
 			[{ json: { jobId: 'agg-1' } }],
 		);
 		expect(completed[0].json.results).toEqual([{ group: { flowId: 'a' } }, { group: { flowId: 'b' } }]);
+		// Aggregates results take only a cursor (see wait-realorg for the endpoint that refuses a pageSize).
+		expect(emu.requests.filter((request) => request.path === `${statusPath}/results`).map((request) => request.query)).toEqual([
+			{},
+			{ cursor: expect.any(String) },
+		]);
 	});
 
 	it('a job that succeeded but whose results cannot be read goes to Failed with the reason', async () => {

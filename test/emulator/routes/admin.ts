@@ -33,6 +33,17 @@ const SeedUsersSchema = z.array(
 		.strict(),
 );
 
+const CatalogEntrySchema = z.object({ kind: z.enum(['role', 'division']), id: z.string().min(1), name: z.string().optional() }).strict();
+const ContactImportSchema = z
+	.object({
+		contactListId: z.string().min(1),
+		rows: z.number().int().min(0),
+		statusUpdates: z.boolean().optional(),
+		durationMs: z.number().min(0).optional(),
+		failureReason: z.string().optional(),
+	})
+	.strict();
+
 function mapOfArrays<T>(map: Map<string, T[]>): Record<string, T[]> {
 	return Object.fromEntries([...map.entries()].map(([key, list]) => [key, [...list]]));
 }
@@ -52,7 +63,9 @@ export function stateSnapshot(core: EmulatorCore): Record<string, unknown> {
 		queueMembers: mapOfSets(state.queueMembers),
 		joinedQueues: mapOfSets(state.joinedQueues),
 		invites: [...state.invites],
+		inviteRequests: [...state.inviteRequests],
 		passwords: [...state.passwords],
+		passwordAttempts: [...state.passwordAttempts],
 		analyticsJobs: [...core.jobs.analytics.values()].map(({ records, ...job }) => ({ ...job, resultCount: records.length })),
 	};
 }
@@ -100,6 +113,28 @@ function postUsers(core: EmulatorCore, req: RequestInfo): RouteResult {
 	return guarded(() => ok(core.seedUsers(parsed.data)));
 }
 
+/** A role or division created while the emulator runs (subject to authCacheLagMs). */
+function postCatalog(core: EmulatorCore, req: RequestInfo): RouteResult {
+	const parsed = parseBody(CatalogEntrySchema, req.body);
+	if (parsed.error) return parsed.error;
+	const { kind, id, name } = parsed.data;
+	return guarded(() => {
+		if (kind === 'role') core.catalog.addRole(id, name, core.now());
+		else core.catalog.addDivision(id, name, core.now());
+		return noContent();
+	});
+}
+
+function postContactImport(core: EmulatorCore, req: RequestInfo): RouteResult {
+	const parsed = parseBody(ContactImportSchema, req.body);
+	if (parsed.error) return parsed.error;
+	const { contactListId, rows, ...options } = parsed.data;
+	return guarded(() => {
+		core.outbound.importContacts(contactListId, rows, options);
+		return noContent();
+	});
+}
+
 export const adminRoutes: Route[] = [
 	route('GET', '/__emulator/state', (core) => ok(stateSnapshot(core))),
 	route('GET', '/__emulator/requests', (core, req) => {
@@ -124,5 +159,7 @@ export const adminRoutes: Route[] = [
 	route('POST', '/__emulator/users', postUsers),
 	route('POST', '/__emulator/jobs/script', postScript),
 	route('POST', '/__emulator/jobs/pages', postPages),
+	route('POST', '/__emulator/catalog', postCatalog),
+	route('POST', '/__emulator/outbound/import', postContactImport),
 	route('GET', '/__emulator/jobs/pollcount', (core, req) => ok({ path: req.query.path, count: core.jobs.pollCount(req.query.path ?? '') })),
 ];

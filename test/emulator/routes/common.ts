@@ -3,7 +3,7 @@
  */
 import type { EmulatorCore } from '../core';
 import { notFound, type RouteResult } from '../errors';
-import type { EmuUser } from '../types';
+import type { EmuUser, PasswordAttempt } from '../types';
 
 export type UserLookup = { user: EmuUser; error?: undefined } | { user?: undefined; error: RouteResult };
 
@@ -25,4 +25,15 @@ export function bumpUser(core: EmulatorCore, user: EmuUser): void {
 	user.version += 1;
 	user.updatedAt = now;
 	core.state.recordChange(user, now, core.faults.searchLagMs);
+}
+
+/**
+ * One password configuration: fails with probability `passwordFailure` (its own random stream, so the knob
+ * shifts no other decision). Only the outcome is kept, never the password.
+ */
+export function configurePassword(core: EmulatorCore, userId: string, via: PasswordAttempt['via']): boolean {
+	const ok = core.random.passwords.next() >= core.faults.passwordFailure;
+	core.state.passwordAttempts.push({ userId, via, ok, at: core.now() });
+	if (ok) core.state.passwords.add(userId);
+	return ok;
 }

@@ -5,7 +5,7 @@
 import type { NamedEntity } from '../catalog';
 import { ORGANIZATION_NAME } from '../catalog';
 import type { EmulatorCore } from '../core';
-import { applied, badRequest, conflict, noContent, notFound, ok, type RouteResult } from '../errors';
+import { applied, badRequest, conflict, fail, noContent, notFound, ok, type RouteResult } from '../errors';
 import { route, type RequestInfo, type Route } from '../router';
 import {
 	ChangePasswordRequestSchema,
@@ -17,7 +17,7 @@ import {
 	WritableEntityListSchema,
 } from '../validation';
 import { entityJson, listing, userJson } from '../views';
-import { scopedUser } from './common';
+import { bumpUser, configurePassword, scopedUser } from './common';
 
 const MAX_EXTERNAL_IDS = 100;
 
@@ -75,6 +75,26 @@ function divisionJson(core: EmulatorCore, id: string): Record<string, unknown> {
 	return { ...core.catalog.divisionRef(id), description: '', homeDivision: id === core.catalog.homeDivisionId };
 }
 
+/**
+ * The first role or division of the grants the authorization service does not know: missing, or added less
+ * than `authCacheLagMs` ago. Terraform's genesyscloud_user_roles retries this 404 on bulkadd for any user
+ * ("new roles or divisions have not yet been added to the auth service cache causing 404s").
+ */
+function unknownGrantTarget(core: EmulatorCore, grants: Array<{ roleId: string; divisionId: string }>): RouteResult | undefined {
+	const now = core.now();
+	const lag = core.faults.authCacheLagMs;
+	for (const grant of grants) {
+		if (!core.catalog.roles.has(grant.roleId) || !core.catalog.isAuthorizable(grant.roleId, now, lag)) {
+			return notFound(`Role ${grant.roleId} not found`, grant.roleId);
+		}
+		const division = grant.divisionId;
+		if (division !== '*' && (!core.catalog.divisions.has(division) || !core.catalog.isAuthorizable(division, now, lag))) {
+			return notFound(`Division ${division} not found`, division);
+		}
+	}
+	return undefined;
+}
+
 function bulkAddGrants(core: EmulatorCore, req: RequestInfo): RouteResult {
 	if (req.query.subjectType !== undefined && req.query.subjectType !== 'PC_USER') {
 		return badRequest('The emulator only models subjectType PC_USER', [{ errorCode: 'invalid.value', fieldName: 'subjectType' }]);
@@ -83,12 +103,9 @@ function bulkAddGrants(core: EmulatorCore, req: RequestInfo): RouteResult {
 	if (found.error) return found.error;
 	const parsed = parseBody(RoleDivisionGrantsSchema, req.body);
 	if (parsed.error) return parsed.error;
-	for (const grant of parsed.data.grants) {
-		if (!core.catalog.roles.has(grant.roleId)) return notFound(`Role ${grant.roleId} not found`, grant.roleId);
-		if (grant.divisionId !== '*' && !core.catalog.divisions.has(grant.divisionId)) {
-			return notFound(`Division ${grant.divisionId} not found`, grant.divisionId);
-		}
-	}
+	const unknown = unknownGrantTarget(core, parsed.data.grants);
+	if (unknown) return unknown;
+	// Each grant is kept with the exact division asked: `*` stays `*` (every division, present and future).
 	const grants = core.state.grants.get(found.user.id) ?? [];
 	for (const grant of parsed.data.grants) {
 		if (!grants.some((g) => g.roleId === grant.roleId && g.divisionId === grant.divisionId)) grants.push({ ...grant });
@@ -215,20 +232,47 @@ function patchUserQueues(core: EmulatorCore, req: RequestInfo): RouteResult {
 	return applied(listing(parsed.data.map((queue) => userQueueJson(core, userId, queue.id)), { pageSize: '100' }));
 }
 
+/** Genesys help "Invite people to your organization": "Invitation emails expire 30 days after you send them." */
+const INVITE_VALIDITY_MS = 30 * 86_400_000;
+
+/**
+ * POST /users/{id}/invite?force=: UsersApi postUserInvite, `force` "Resend the invitation even if one is
+ * already outstanding (default to false)". So without force a repeat inside the validity sends nothing
+ * (still 204). Sending an invitation to an inactive user makes it active (Genesys help "Invite people to your
+ * organization": "when you send the invitations, Genesys Cloud automatically changes their status to active").
+ */
 function invite(core: EmulatorCore, req: RequestInfo): RouteResult {
 	const found = scopedUser(core, req.params.userId);
 	if (found.error) return found.error;
-	core.state.invites.push(found.user.id);
+	const force = req.query.force;
+	if (force !== undefined && force !== 'true' && force !== 'false') {
+		return badRequest(`Invalid force '${force}'`, [{ errorCode: 'invalid.value', fieldName: 'force' }]);
+	}
+	const user = found.user;
+	const now = core.now();
+	const outstanding = user.dateWelcomeSent !== undefined && now - user.dateWelcomeSent < INVITE_VALIDITY_MS;
+	const sent = force === 'true' || !outstanding;
+	core.state.inviteRequests.push({ userId: user.id, force: force === 'true', sent, at: now });
+	// Nothing changed: a 204 like any other, but not a write.
+	if (!sent) return ok(undefined, 204);
+	core.state.invites.push(user.id);
+	user.dateWelcomeSent = now;
+	if (user.state === 'inactive') {
+		user.state = 'active';
+		bumpUser(core, user);
+	}
 	return noContent();
 }
 
-/** Only the fact that a password was set is kept, never the password. */
+/** Only the outcome is kept, never the password; `passwordFailure` makes it fail with a 500 (not applied). */
 function setPassword(core: EmulatorCore, req: RequestInfo): RouteResult {
 	const found = scopedUser(core, req.params.userId);
 	if (found.error) return found.error;
 	const parsed = parseBody(ChangePasswordRequestSchema, req.body);
 	if (parsed.error) return parsed.error;
-	core.state.passwords.add(found.user.id);
+	if (!configurePassword(core, found.user.id, 'password')) {
+		return fail(500, 'internal.server.error', 'Password configuration failed');
+	}
 	return noContent();
 }
 

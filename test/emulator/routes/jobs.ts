@@ -1,19 +1,52 @@
 /**
- * Analytics user / conversation details jobs (docs/GENESYS.md, "Asynchronous jobs"): POST creates, GET polls `state`
- * (QUEUED -> PENDING -> FULFILLED along `job.completeAfterMs`), results are paged by `cursor`,
- * DELETE cancels. Scripted answers (JobStore.script) of the same paths win over these.
+ * Analytics user / conversation details jobs and the aggregates jobs of every family (docs/GENESYS.md, "Asynchronous jobs"): POST creates,
+ * GET polls `state` (QUEUED -> PENDING -> FULFILLED along `job.completeAfterMs`), results are paged by
+ * `cursor`, DELETE cancels. Details results also take `pageSize`; aggregates results take only `cursor`
+ * (SDK AnalyticsApi getAnalytics{Family}AggregatesJobResults: `opts.cursor`, no page size), so any other query
+ * parameter is a 400, as the emulator treats fields a model does not define. Scripted answers
+ * (JobStore.script) of the same paths win over these.
  */
 import type { EmulatorCore } from '../core';
 import { applied, badRequest, noContent, notFound, ok, type RouteResult } from '../errors';
 import { decodeCursor, encodeCursor, type AnalyticsJob, type AnalyticsKind } from '../jobs';
 import type { Random } from '../random';
 import { route, type RequestInfo, type Route } from '../router';
-import { AsyncDetailsQuerySchema, parseBody } from '../validation';
+import { AsyncAggregatesQuerySchema, AsyncDetailsQuerySchema, parseBody } from '../validation';
 
 type AnalyticsState = 'QUEUED' | 'PENDING' | 'FULFILLED' | 'CANCELLED';
 
-const RESULT_KEYS: Record<AnalyticsKind, string> = { users: 'userDetails', conversations: 'conversations' };
+const DETAILS_RESULT_KEYS: Record<string, string> = { users: 'userDetails', conversations: 'conversations' };
 const RESULTS_MAX_PAGE_SIZE = 1000;
+
+/** The families with `POST /api/v2/analytics/{family}/aggregates/jobs` (jobs.tsv). */
+export const AGGREGATES_FAMILIES = [
+	'actions',
+	'agentcopilots',
+	'agentutilizations',
+	'bots',
+	'casemanagement',
+	'conversations',
+	'copilots',
+	'evaluations',
+	'flowexecutions',
+	'flows',
+	'journeys',
+	'knowledge',
+	'resolutions',
+	'summaries',
+	'surveys',
+	'taskmanagement',
+	'transcripts',
+	'users',
+] as const;
+
+function isAggregates(kind: AnalyticsKind): kind is `aggregates:${string}` {
+	return kind.startsWith('aggregates:');
+}
+
+function resultKey(kind: AnalyticsKind): string {
+	return isAggregates(kind) ? 'results' : DETAILS_RESULT_KEYS[kind];
+}
 
 function iso(ms: number): string {
 	return new Date(ms).toISOString();
@@ -22,6 +55,12 @@ function iso(ms: number): string {
 function record(kind: AnalyticsKind, random: Random, at: number, i: number): Record<string, unknown> {
 	const start = iso(at - (i + 1) * 60_000);
 	const end = iso(at - i * 60_000);
+	if (isAggregates(kind)) {
+		return {
+			group: { mediaType: 'voice', queueId: random.uuid() },
+			data: [{ interval: `${start}/${end}`, metrics: [{ metric: 'nOffered', stats: { count: 1 + (i % 7) } }] }],
+		};
+	}
 	if (kind === 'users') {
 		return { userId: random.uuid(), primaryPresence: [{ startTime: start, endTime: end, systemPresence: 'AVAILABLE' }] };
 	}
@@ -46,9 +85,23 @@ function findJob(core: EmulatorCore, kind: AnalyticsKind, jobId: string): Analyt
 	return job?.kind === kind ? job : undefined;
 }
 
-function createJob(kind: AnalyticsKind) {
+/** The aggregates family of the path, or undefined when Genesys has no such family. */
+function aggregatesKind(req: RequestInfo): AnalyticsKind | undefined {
+	const family = req.params.family;
+	return (AGGREGATES_FAMILIES as readonly string[]).includes(family) ? `aggregates:${family}` : undefined;
+}
+
+type KindOf = (req: RequestInfo) => AnalyticsKind | undefined;
+
+function noSuchFamily(req: RequestInfo): RouteResult {
+	return notFound(`No such resource: ${req.method} ${req.path}`);
+}
+
+function createJob(kindOf: KindOf) {
 	return (core: EmulatorCore, req: RequestInfo): RouteResult => {
-		const parsed = parseBody(AsyncDetailsQuerySchema, req.body);
+		const kind = kindOf(req);
+		if (kind === undefined) return noSuchFamily(req);
+		const parsed = parseBody(isAggregates(kind) ? AsyncAggregatesQuerySchema : AsyncDetailsQuerySchema, req.body);
 		if (parsed.error) return parsed.error;
 		const now = core.now();
 		const random = core.random.jobs;
@@ -60,8 +113,10 @@ function createJob(kind: AnalyticsKind) {
 	};
 }
 
-function getStatus(kind: AnalyticsKind) {
+function getStatus(kindOf: KindOf) {
 	return (core: EmulatorCore, req: RequestInfo): RouteResult => {
+		const kind = kindOf(req);
+		if (kind === undefined) return noSuchFamily(req);
 		const job = findJob(core, kind, req.params.jobId);
 		if (job === undefined) return notFound(`Job ${req.params.jobId} not found`, req.params.jobId);
 		const state = jobState(job, core.now());
@@ -75,10 +130,23 @@ function getStatus(kind: AnalyticsKind) {
 	};
 }
 
-function getResults(kind: AnalyticsKind) {
+/** Query parameters an aggregates results page does not define. */
+function undefinedParameter(query: Record<string, string>): RouteResult | undefined {
+	const extra = Object.keys(query).find((key) => key !== 'cursor');
+	if (extra === undefined) return undefined;
+	return badRequest(`Unknown query parameter '${extra}': aggregates results take only a cursor`, [
+		{ errorCode: 'invalid.value', fieldName: extra },
+	]);
+}
+
+function getResults(kindOf: KindOf) {
 	return (core: EmulatorCore, req: RequestInfo): RouteResult => {
+		const kind = kindOf(req);
+		if (kind === undefined) return noSuchFamily(req);
 		const job = findJob(core, kind, req.params.jobId);
 		if (job === undefined) return notFound(`Job ${req.params.jobId} not found`, req.params.jobId);
+		const refused = isAggregates(kind) ? undefinedParameter(req.query) : undefined;
+		if (refused) return refused;
 		const state = jobState(job, core.now());
 		if (state !== 'FULFILLED') return badRequest(`Job ${job.id} has no results (state ${state})`);
 		const pageSize = req.query.pageSize === undefined ? core.options.job.pageSize : Number(req.query.pageSize);
@@ -90,7 +158,7 @@ function getResults(kind: AnalyticsKind) {
 			return badRequest('Invalid cursor', [{ errorCode: 'invalid.value', fieldName: 'cursor' }]);
 		}
 		const body: Record<string, unknown> = {
-			[RESULT_KEYS[kind]]: job.records.slice(offset, offset + pageSize),
+			[resultKey(kind)]: job.records.slice(offset, offset + pageSize),
 			dataAvailabilityDate: iso(core.now()),
 		};
 		if (offset + pageSize < job.records.length) body.cursor = encodeCursor(job.id, offset + pageSize);
@@ -98,8 +166,10 @@ function getResults(kind: AnalyticsKind) {
 	};
 }
 
-function cancelJob(kind: AnalyticsKind) {
+function cancelJob(kindOf: KindOf) {
 	return (core: EmulatorCore, req: RequestInfo): RouteResult => {
+		const kind = kindOf(req);
+		if (kind === undefined) return noSuchFamily(req);
 		const job = findJob(core, kind, req.params.jobId);
 		if (job === undefined) return notFound(`Job ${req.params.jobId} not found`, req.params.jobId);
 		if (jobState(job, core.now()) !== 'FULFILLED') job.cancelledAt = core.now();
@@ -107,15 +177,26 @@ function cancelJob(kind: AnalyticsKind) {
 	};
 }
 
-function analyticsRoutes(kind: AnalyticsKind): Route[] {
+function detailsRoutes(kind: 'users' | 'conversations'): Route[] {
 	const base = `/api/v2/analytics/${kind}/details/jobs`;
+	const kindOf: KindOf = () => kind;
 	return [
-		route('POST', base, createJob(kind)),
+		route('POST', base, createJob(kindOf)),
 		route('GET', `${base}/availability`, (core) => ok({ dataAvailabilityDate: iso(core.now()) })),
-		route('GET', `${base}/{jobId}`, getStatus(kind)),
-		route('DELETE', `${base}/{jobId}`, cancelJob(kind)),
-		route('GET', `${base}/{jobId}/results`, getResults(kind)),
+		route('GET', `${base}/{jobId}`, getStatus(kindOf)),
+		route('DELETE', `${base}/{jobId}`, cancelJob(kindOf)),
+		route('GET', `${base}/{jobId}/results`, getResults(kindOf)),
 	];
 }
 
-export const jobRoutes: Route[] = [...analyticsRoutes('users'), ...analyticsRoutes('conversations')];
+function aggregatesRoutes(): Route[] {
+	const base = '/api/v2/analytics/{family}/aggregates/jobs';
+	return [
+		route('POST', base, createJob(aggregatesKind)),
+		route('GET', `${base}/{jobId}`, getStatus(aggregatesKind)),
+		route('DELETE', `${base}/{jobId}`, cancelJob(aggregatesKind)),
+		route('GET', `${base}/{jobId}/results`, getResults(aggregatesKind)),
+	];
+}
+
+export const jobRoutes: Route[] = [...detailsRoutes('users'), ...detailsRoutes('conversations'), ...aggregatesRoutes()];

@@ -8,7 +8,7 @@ import { route, type RequestInfo, type Route } from '../router';
 import type { EmuUser } from '../types';
 import { CreateUserSchema, parseBody, UpdateUserSchema, type UpdateUserBody } from '../validation';
 import { userJson } from '../views';
-import { bumpUser, scopedUser } from './common';
+import { bumpUser, configurePassword, scopedUser } from './common';
 
 function emailConflict(email: string): RouteResult {
 	return conflict(`A user with email address ${email} already exists in this organization`);
@@ -31,6 +31,8 @@ function createUser(core: EmulatorCore, req: RequestInfo): RouteResult {
 		id: core.random.userIds.uuid(),
 		name: body.name,
 		email: body.email,
+		// CreateUser.state: "If not specified, state will be Active if invites are sent, otherwise Inactive".
+		// No invite goes out with a create, so the user is inactive until an invite follows (see invite()).
 		state: body.state ?? 'inactive',
 		version: 1,
 		divisionId,
@@ -40,8 +42,9 @@ function createUser(core: EmulatorCore, req: RequestInfo): RouteResult {
 	if (body.title !== undefined) user.title = body.title;
 	if (body.department !== undefined) user.department = body.department;
 	if (body.addresses !== undefined) user.addresses = body.addresses;
-	if (body.password !== undefined) core.state.passwords.add(user.id);
 	core.state.addUser(user, now, core.faults.consistencyDelayMs, core.faults.searchLagMs);
+	// postUsers doc: the user can be created while its password fails; POST /users/{id}/password re-attempts.
+	if (body.password !== undefined) configurePassword(core, user.id, 'create');
 	return applied(userJson(user, core.catalog));
 }
 
@@ -81,6 +84,20 @@ function checkManager(core: EmulatorCore, user: EmuUser, managerId: string): Rou
 	return undefined;
 }
 
+/**
+ * UpdateUser.addresses (.NET SDK 275 docs): "The PRIMARY email address cannot be changed through this field;
+ * submitting a modified value for the PRIMARY entry returns a 400 error."
+ */
+function changedPrimaryEmail(user: EmuUser, body: UpdateUserBody): RouteResult | undefined {
+	const primary = body.addresses?.find((contact) => contact.mediaType === 'EMAIL' && contact.type === 'PRIMARY');
+	const email = (body.email ?? user.email).toLowerCase();
+	if (primary === undefined || primary.address?.toLowerCase() === email) return undefined;
+	return badRequest('The PRIMARY email address cannot be changed through addresses', [
+		{ errorCode: 'invalid.value', fieldName: 'addresses' },
+	]);
+}
+
+/** `addresses` replaces the whole contact list (terraform sends the full list to remove a number). */
 function applyUpdate(core: EmulatorCore, user: EmuUser, body: UpdateUserBody): void {
 	if (body.state !== undefined) user.state = body.state;
 	if (body.name !== undefined) user.name = body.name;
@@ -120,6 +137,8 @@ function patchUser(core: EmulatorCore, req: RequestInfo): RouteResult {
 		const invalid = checkManager(core, user, body.manager);
 		if (invalid) return invalid;
 	}
+	const primary = changedPrimaryEmail(user, body);
+	if (primary) return primary;
 	if (body.email !== undefined) {
 		const holder = core.state.userByEmail(body.email);
 		if (holder !== undefined && holder.id !== user.id) return emailConflict(body.email);
