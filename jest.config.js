@@ -18,7 +18,6 @@ module.exports = {
 				'^n8n-core$': '<rootDir>/node_modules/n8n-core-v1',
 				'^n8n-core/(.*)$': '<rootDir>/node_modules/n8n-core-v1/$1',
 				'^zod$': '<rootDir>/node_modules/n8n-workflow-v1/node_modules/zod',
-				'^zod/(.*)$': '<rootDir>/node_modules/n8n-workflow-v1/node_modules/zod/$1',
 			}
 		: {},
 	testTimeout: 120000,
