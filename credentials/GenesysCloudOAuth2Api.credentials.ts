@@ -35,7 +35,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 
 	icon = 'file:genesysCloud.svg' as const;
 
-	documentationUrl = 'https://developer.genesys.cloud/authorization/platform-auth/use-client-credentials';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-genesys-cloud#credential-genesys-cloud-oauth2-api';
 
 	httpRequestNode = {
 		name: 'Genesys Cloud',
