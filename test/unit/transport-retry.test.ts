@@ -98,6 +98,13 @@ describe('decideRetry', () => {
 		expect(decide({ kind: 'response', status: 503, retryAfterSec: 2 })).toMatchObject({ delayMs: throttledDelayMs(2, policy, () => 0.5) });
 	});
 
+	it('never follows nor retries a redirect, whatever the method', () => {
+		for (const status of [300, 301, 302, 303, 304, 307, 308]) {
+			expect(decide({ kind: 'response', status })).toEqual({ action: 'fail', reason: 'redirect' });
+			expect(decide({ kind: 'response', status }, { idempotent: false })).toEqual({ action: 'fail', reason: 'redirect' });
+		}
+	});
+
 	it('never retries other 4xx, nor 500/501', () => {
 		for (const status of [400, 401, 403, 404, 409, 413, 422, 500, 501]) {
 			expect(decide({ kind: 'response', status })).toEqual({ action: 'fail', reason: 'notRetryable' });

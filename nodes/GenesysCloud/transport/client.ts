@@ -7,14 +7,29 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions, INode } from 'n
 
 import { linkAbort } from '../abort';
 import { resolveHosts } from '../regions';
-import { bodyExcerpt, GenesysApiError, GenesysRequestRefused, parseErrorBody, STANDALONE_NODE } from './errors';
+import {
+	bodyExcerpt,
+	GenesysApiError,
+	GenesysRequestRefused,
+	parseErrorBody,
+	redirectTarget,
+	STANDALONE_NODE,
+} from './errors';
 import type { GenesysFailureKind } from './errors';
 import { CREDENTIAL_TYPE, N8nSender } from './n8nSender';
 import { checkApiPath, joinApiUrl } from './paths';
-import { DEFAULT_RETRY_POLICY, decideRetry, isIdempotent, isSuccess, parseRetryAfter, UNKNOWN_FAILURE } from './retry';
-import type { AttemptOutcome, GiveUpReason, HttpMethod, RetryPolicy } from './retry';
+import {
+	DEFAULT_RETRY_POLICY,
+	decideRetry,
+	isIdempotent,
+	isRedirect,
+	isSuccess,
+	parseRetryAfter,
+	UNKNOWN_FAILURE,
+} from './retry';
+import type { AttemptOutcome, GiveUpReason, HttpMethod, RetryDecision, RetryPolicy } from './retry';
 import { SenderNetworkError, SenderTokenError } from './sender';
-import { INVALID_CONFIGURATION, isNetworkCode } from './token';
+import { INVALID_CONFIGURATION, INVALID_TOKEN_RESPONSE, isNetworkCode, TOKEN_REDIRECT } from './token';
 import type { HttpSender, QueryParams, SenderResponse } from './sender';
 import { SYSTEM_CLOCK, Throttle, throttleKey, throttleRegistry } from './throttle';
 import type { Clock } from './throttle';
@@ -120,6 +135,8 @@ export function throttleSettingsOf(settings: ClientSettings): { limit: number; w
 }
 
 interface AttemptResult {
+	/** The URL requested, to resolve a relative Location against. */
+	url?: string;
 	response?: SenderResponse;
 	outcome?: AttemptOutcome;
 	tokenFailure?: SenderTokenError;
@@ -246,14 +263,16 @@ export class GenesysClient {
 			const outcome = result.outcome as AttemptOutcome;
 			const elapsedMs = this.clock.now() - startedAt;
 			// A token failure means the API request was never sent: safe to repeat whatever the method.
-			const decision = decideRetry({
-				outcome,
-				attempt,
-				idempotent: idempotent || result.tokenFailure !== undefined,
-				elapsedMs,
-				policy,
-				random: this.random,
-			});
+			const decision: RetryDecision = tokenAnswerUnusable(result.tokenFailure)
+				? { action: 'fail', reason: 'notRetryable' }
+				: decideRetry({
+						outcome,
+						attempt,
+						idempotent: idempotent || result.tokenFailure !== undefined,
+						elapsedMs,
+						policy,
+						random: this.random,
+					});
 			if (decision.action === 'fail') {
 				throw this.failure(options, result, decision.reason, attempt, elapsedMs);
 			}
@@ -315,7 +334,7 @@ export class GenesysClient {
 		if (response.status === 429) this.counters.throttled++;
 		if (response.status >= 500) this.counters.serverErrors++;
 		const retryAfterSec = parseRetryAfter(response.headers['retry-after'], this.clock.now());
-		return { response, outcome: { kind: 'response', status: response.status, retryAfterSec } };
+		return { url, response, outcome: { kind: 'response', status: response.status, retryAfterSec } };
 	}
 
 	/** Network and token failures become outcomes for the retry rules; anything else (cancellation) propagates. */
@@ -345,13 +364,14 @@ export class GenesysClient {
 		const kindFor = (fallback: GenesysFailureKind): GenesysFailureKind => (gaveUp ? 'deadline' : fallback);
 		const outcome = result.outcome as AttemptOutcome;
 		if (result.tokenFailure) {
-			const { status, code } = result.tokenFailure;
+			const { status, code, detail } = result.tokenFailure;
+			const message = tokenMessage(status, code, detail);
 			return new GenesysApiError(this.node, {
 				...base,
 				status,
 				code,
 				kind: 'token',
-				message: gaveUp ? `${tokenMessage(status, code)}, gave up after ${attempts} attempts in ${seconds(elapsedMs)}` : tokenMessage(status, code),
+				message: gaveUp ? `${message}, gave up after ${attempts} attempts in ${seconds(elapsedMs)}` : message,
 				hint: 'Check the Client ID, Client Secret and Region of the Genesys Cloud credential, and that the OAuth client uses the Client Credentials grant.',
 			});
 		}
@@ -391,6 +411,16 @@ export class GenesysClient {
 			retryAfterSec: outcome.retryAfterSec,
 			maybeApplied,
 		};
+		if (reason === 'redirect') {
+			const target = redirectTarget(response.headers.location, result.url ?? this.apiBaseUrl);
+			return new GenesysApiError(this.node, {
+				...common,
+				code: undefined,
+				kind: 'redirect',
+				message: `Genesys Cloud answered HTTP ${response.status}, a redirect to ${target}: redirects are never followed, so nothing was sent there`,
+				hint: 'The access token is only ever sent to the API host of the credential. Check its Region (or API Base URL).',
+			});
+		}
 		if (reason === 'dailyLimit' || reason === 'retryAfterTooLong') {
 			const wait = seconds((outcome.retryAfterSec ?? 0) * 1000);
 			return new GenesysApiError(this.node, {
@@ -423,9 +453,20 @@ function tokenOutcome(error: SenderTokenError, counters: ClientStats): AttemptOu
 	return { kind: 'network', code: error.code as string, sent: true };
 }
 
-function tokenMessage(status: number, code: string | undefined): string {
+/** The token endpoint answered, but not with an error a retry could fix: a redirect, or a 2xx without a token. */
+function tokenAnswerUnusable(failure: SenderTokenError | undefined): boolean {
+	return failure !== undefined && (isSuccess(failure.status) || isRedirect(failure.status));
+}
+
+function tokenMessage(status: number, code: string | undefined, detail?: string): string {
 	if (code === INVALID_CONFIGURATION) {
 		return 'The Genesys Cloud credential is incomplete: it needs a Client ID and a Client Secret';
+	}
+	if (code === TOKEN_REDIRECT || isRedirect(status)) {
+		return `The Genesys Cloud login server answered HTTP ${status}, a redirect${detail ? ` ${detail}` : ''}: redirects are never followed`;
+	}
+	if (code === INVALID_TOKEN_RESPONSE || isSuccess(status)) {
+		return `The Genesys Cloud login server answered HTTP ${status} without an access token (${detail ?? 'no usable access_token and expires_in'})`;
 	}
 	if (status === 0) return `Could not reach the Genesys Cloud login server (${code ?? 'network error'})`;
 	if (status === 400 || status === 401) {

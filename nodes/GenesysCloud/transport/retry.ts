@@ -54,7 +54,9 @@ export type GiveUpReason =
 	| 'deadline'
 	| 'attempts'
 	/** Non-idempotent request whose outcome is unknown: the caller must reconcile. */
-	| 'maybeApplied';
+	| 'maybeApplied'
+	/** A 3xx: redirects are never followed (the credentials would go along), nor retried. */
+	| 'redirect';
 
 export type RetryDecision =
 	| { action: 'retry'; delayMs: number; cause: 'throttled' | 'serverError' | 'network' }
@@ -87,6 +89,10 @@ function provesNotApplied(status: number): boolean {
 
 export function isSuccess(status: number): boolean {
 	return status >= 200 && status < 300;
+}
+
+export function isRedirect(status: number): boolean {
+	return status >= 300 && status < 400;
 }
 
 /** GET/PUT/DELETE/PATCH are safe to repeat; POST is not unless the caller says so (e.g. searches). */
@@ -147,6 +153,7 @@ function plan(input: DecisionInput): RetryDecision {
 		return { action: 'retry', delayMs: backoffDelayMs(input.attempt, policy, random), cause: 'network' };
 	}
 	const { status, retryAfterSec } = outcome;
+	if (isRedirect(status)) return { action: 'fail', reason: 'redirect' };
 	if (status >= 500 && !input.idempotent && !provesNotApplied(status)) {
 		return { action: 'fail', reason: 'maybeApplied' };
 	}
