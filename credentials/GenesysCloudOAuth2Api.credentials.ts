@@ -60,7 +60,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://api.mypurecloud.com',
-			description: 'Base URL of the Platform API, without /api/v2',
+			description: 'Base URL of the Platform API, without /api/v2. Must use https (http only for localhost).',
 			displayOptions: { show: { region: [CUSTOM_REGION] } },
 		},
 		{
@@ -69,7 +69,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://login.mypurecloud.com',
-			description: 'Base URL of the OAuth server, without /oauth/token',
+			description: 'Base URL of the OAuth server, without /oauth/token. Must use https (http only for localhost).',
 			displayOptions: { show: { region: [CUSTOM_REGION] } },
 		},
 		{
