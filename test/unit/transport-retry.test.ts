@@ -114,7 +114,9 @@ describe('decideRetry', () => {
 	it('re-sends a non-idempotent request only when Genesys proves it was not applied', () => {
 		const post = { idempotent: false };
 		expect(decide({ kind: 'response', status: 429, retryAfterSec: 1 }, post).action).toBe('retry');
-		expect(decide({ kind: 'response', status: 503 }, post).action).toBe('retry');
+		// A gateway 503 may follow a committed write: it proves nothing for a POST.
+		expect(decide({ kind: 'response', status: 503 }, post)).toEqual({ action: 'fail', reason: 'maybeApplied' });
+		expect(decide({ kind: 'response', status: 503, retryAfterSec: 1 }, post)).toEqual({ action: 'fail', reason: 'maybeApplied' });
 		expect(decide({ kind: 'response', status: 502 }, post)).toEqual({ action: 'fail', reason: 'maybeApplied' });
 		expect(decide({ kind: 'response', status: 504 }, post)).toEqual({ action: 'fail', reason: 'maybeApplied' });
 		expect(decide({ kind: 'response', status: 500 }, post)).toEqual({ action: 'fail', reason: 'maybeApplied' });

@@ -42,7 +42,8 @@ export interface RequestOptions {
 	body?: unknown;
 	/**
 	 * Safe to send twice? Defaults: GET/PUT/PATCH/DELETE yes, POST no. Pass `true` for POST searches.
-	 * A non-idempotent request is re-sent only when Genesys proves it was not applied (429, 503).
+	 * A non-idempotent request is re-sent only when Genesys proves it was not applied (429); a 5xx, a lost
+	 * answer or a deadline makes it fail with `maybeApplied`.
 	 */
 	idempotent?: boolean;
 	timeoutMs?: number;

@@ -79,12 +79,13 @@ const RETRYABLE_5XX = new Set([502, 503, 504]);
 /** Code of a failure that is not a known network error. */
 export const UNKNOWN_FAILURE = 'UNKNOWN';
 
-/** 503 means the service refused the work, so even a create can be re-sent safely. */
-const NOT_APPLIED_5XX = new Set([503]);
-
-/** Statuses that prove nothing was applied, whatever the method. */
+/**
+ * Statuses that prove nothing was applied, whatever the method: only a 429, which Genesys answers before doing
+ * any work. A 502/503/504 may come from a gateway after the backend committed the write, so a POST answered
+ * with one is not re-sent here: it fails with `maybeApplied` and the caller reconciles.
+ */
 function provesNotApplied(status: number): boolean {
-	return status === 429 || NOT_APPLIED_5XX.has(status);
+	return status === 429;
 }
 
 export function isSuccess(status: number): boolean {
