@@ -78,7 +78,7 @@ describe(`redirects are never followed (n8n ${engineVersion()}.x engine)`, () =>
 });
 
 describe('the credential test follows no redirect', () => {
-	it.each([307, 301])('HTTP %i on GET /organizations/me fails the test; the second host sees nothing', async (status) => {
+	it.each([307, 301] as const)('HTTP %i on GET /organizations/me fails the test; the second host sees nothing', async (status) => {
 		emu.setFaults({ redirect: { status, location: `${trap.url}/api/v2/organizations/me`, pathFilter: '^/api/v2/' } });
 		const outcome = await testCredential(CREDENTIAL, credentialsFor(emu.url), { packages: [PROBE] });
 		expect(outcome.status).toBe('Error');

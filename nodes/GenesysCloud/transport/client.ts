@@ -4,6 +4,7 @@
  */
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { ZodTypeAny } from 'zod';
 
 import { linkAbort } from '../abort';
 import { resolveHosts } from '../regions';
@@ -52,7 +53,16 @@ export interface RequestOptions {
 	signal?: AbortSignal;
 	/** Put on errors so n8n pairs them with the item. */
 	itemIndex?: number;
+	/**
+	 * What a 2xx body must look like. A body that does not match (an HTML page, JSON without the expected
+	 * fields) is a GenesysApiError with code `invalid.response`, never data: an empty-looking answer must not
+	 * pass for "nothing found". Not retried; `maybeApplied` for a non-idempotent request.
+	 */
+	responseSchema?: ZodTypeAny;
 }
+
+/** Code of a GenesysApiError for a 2xx whose body is not what the endpoint returns. */
+export const INVALID_RESPONSE = 'invalid.response';
 
 export interface GenesysResponse<T> {
 	status: number;
@@ -247,6 +257,8 @@ export class GenesysClient {
 			rejectedGeneration = undefined;
 			const { response } = result;
 			if (response && isSuccess(response.status)) {
+				const problem = options.responseSchema ? unexpectedBody(options.responseSchema, response.body) : undefined;
+				if (problem !== undefined) throw this.invalidResponse(options, response, problem, idempotent, attempt);
 				return {
 					status: response.status,
 					body: response.body as T,
@@ -441,6 +453,27 @@ export class GenesysClient {
 		});
 	}
 
+	private invalidResponse(
+		options: RequestOptions,
+		response: SenderResponse,
+		problem: string,
+		idempotent: boolean,
+		attempts: number,
+	): GenesysApiError {
+		return new GenesysApiError(this.node, {
+			method: options.method,
+			path: options.path,
+			itemIndex: options.itemIndex,
+			attempts,
+			status: response.status,
+			code: INVALID_RESPONSE,
+			contextId: response.headers['inin-correlation-id'],
+			kind: 'response',
+			maybeApplied: !idempotent,
+			message: `Genesys Cloud answered HTTP ${response.status} with an unexpected body (${problem}), so its content was not used`,
+		});
+	}
+
 	private log(message: string): void {
 		this.logger?.(`Genesys Cloud: ${message}`);
 	}
@@ -474,6 +507,17 @@ function tokenMessage(status: number, code: string | undefined, detail?: string)
 		return `Genesys Cloud refused the OAuth client credentials (HTTP ${status}${code ? ` ${code}` : ''})`;
 	}
 	return `Genesys Cloud token request failed (HTTP ${status}${code ? ` ${code}` : ''})`;
+}
+
+/** Why a 2xx body does not match its schema, or undefined when it does. */
+function unexpectedBody(schema: ZodTypeAny, body: unknown): string | undefined {
+	if (typeof body === 'string' || Buffer.isBuffer(body)) return 'not JSON';
+	if (body === undefined || body === null) return 'empty';
+	const parsed = schema.safeParse(body);
+	if (parsed.success) return undefined;
+	const issue = parsed.error.issues[0];
+	const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
+	return `${where}: ${issue.message}`.slice(0, 200);
 }
 
 function describeOutcome(outcome: AttemptOutcome): string {
