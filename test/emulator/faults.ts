@@ -11,6 +11,7 @@ export const DEFAULT_FAULTS: Readonly<Faults> = {
 	latencyMs: 0,
 	rate429: 0,
 	retryAfterSec: 1,
+	retryAfterHeader: undefined,
 	dailyLimit: false,
 	rate5xx: 0,
 	dropConnection: 0,

@@ -178,6 +178,13 @@ describe('emulator: hostile-network knobs', () => {
 		expect(emu.requests.at(-1)).toMatchObject({ status: 503, fault: 'appliedThen5xx', applied: true, intendedStatus: 200 });
 	});
 
+	test('retryAfterHeader is sent verbatim on injected 429s', async () => {
+		for (const value of ['0', '-5', 'Wed, 21 Oct 2015 07:28:00 GMT']) {
+			emu.setFaults({ rate429: 1, retryAfterHeader: value });
+			expect((await client.get(ORG)).headers.get('retry-after')).toBe(value);
+		}
+	});
+
 	test('shaped knobs are checked', () => {
 		expect(() => emu.setFaults({ redirect: { status: 304 as 301, location: '/x' } })).toThrow(/redirect/);
 		expect(() => emu.setFaults({ trickle: { intervalMs: 0 } })).toThrow(/trickle/);

@@ -299,7 +299,9 @@ export class EmulatorServer {
 		if (decision.before === 'r429') {
 			record.fault = 'r429';
 			core.stats.injected.r429 += 1;
-			return tooManyRequests(formatRetryAfter(core.faults.retryAfterSec, core.options.fractionalRetryAfter));
+			return tooManyRequests(
+				core.faults.retryAfterHeader ?? formatRetryAfter(core.faults.retryAfterSec, core.options.fractionalRetryAfter),
+			);
 		}
 		return undefined;
 	}

@@ -33,6 +33,8 @@ export interface Faults {
 	rate429: number;
 	/** Retry-After of injected 429s (decimals honoured when fractionalRetryAfter). */
 	retryAfterSec: number;
+	/** Sent verbatim as the Retry-After of injected 429s instead of retryAfterSec ('0', '-5', an HTTP date). */
+	retryAfterHeader?: string;
 	/** Every /api/v2 request gets 429 with Retry-After >= 3600 (a daily limit). */
 	dailyLimit: boolean;
 	/** Probability of 502/503/504 with a Genesys ErrorBody (not applied). */

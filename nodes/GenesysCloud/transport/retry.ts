@@ -22,6 +22,11 @@ export interface RetryPolicy {
 	retryAfterJitterRatio: number;
 	/** Safety net besides the deadline. */
 	maxAttempts: number;
+	/**
+	 * Least wait after a Retry-After of 0, a negative one or a date already past: such a hint says "now", which
+	 * would let one request burn the minute's budget in a second. It then backs off exponentially from here.
+	 */
+	minRetryAfterMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
@@ -33,6 +38,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
 	retryAfterJitterMs: 250,
 	retryAfterJitterRatio: 0.1,
 	maxAttempts: 100,
+	minRetryAfterMs: 1_000,
 };
 
 /** What one attempt produced, reduced to what the rules need. */
@@ -112,6 +118,8 @@ export function parseRetryAfter(value: unknown, nowMs: number): number | undefin
 	if (typeof text !== 'string' || text.trim() === '') return undefined;
 	const trimmed = text.trim();
 	if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+	// A negative number asks for no wait at all, like 0 (and gets the same minimum).
+	if (/^-\d+(\.\d+)?$/.test(trimmed)) return 0;
 	// Only something shaped like an HTTP date (month names): Date.parse also accepts bare numbers as years.
 	if (!/[a-z]{3}/i.test(trimmed)) return undefined;
 	const date = Date.parse(trimmed);
@@ -119,8 +127,21 @@ export function parseRetryAfter(value: unknown, nowMs: number): number | undefin
 	return Math.max(0, (date - nowMs) / 1000);
 }
 
-/** Wait after a 429: Retry-After plus a little jitter so a crowd of waiters does not restart in lockstep. */
-export function throttledDelayMs(retryAfterSec: number | undefined, policy: RetryPolicy, random: () => number): number {
+/**
+ * Wait after a 429: Retry-After plus a little jitter so a crowd of waiters does not restart in lockstep.
+ * A Retry-After of 0 (or negative, or past) waits at least `minRetryAfterMs`, doubling per attempt.
+ */
+export function throttledDelayMs(
+	retryAfterSec: number | undefined,
+	policy: RetryPolicy,
+	random: () => number,
+	attempt = 1,
+): number {
+	if (retryAfterSec !== undefined && retryAfterSec <= 0) {
+		const floor = { ...policy, baseDelayMs: policy.minRetryAfterMs, maxDelayMs: Math.max(policy.maxDelayMs, policy.minRetryAfterMs) };
+		// Equal jitter keeps half of the step fixed: double the floor so even the fixed half honours it.
+		return Math.max(policy.minRetryAfterMs, backoffDelayMs(attempt + 1, floor, random));
+	}
 	const baseMs = retryAfterSec === undefined ? policy.defaultRetryAfterMs : retryAfterSec * 1000;
 	const jitterCap = Math.min(policy.retryAfterJitterMs, baseMs * policy.retryAfterJitterRatio);
 	return Math.ceil(baseMs + random() * jitterCap);
@@ -161,13 +182,13 @@ function plan(input: DecisionInput): RetryDecision {
 	const waitTooLong = retryAfterSec !== undefined && retryAfterSec > policy.maxRetryAfterSec;
 	if (status === 429) {
 		if (waitTooLong) return { action: 'fail', reason: 'dailyLimit' };
-		return { action: 'retry', delayMs: throttledDelayMs(retryAfterSec, policy, random), cause: 'throttled' };
+		return { action: 'retry', delayMs: throttledDelayMs(retryAfterSec, policy, random, input.attempt), cause: 'throttled' };
 	}
 	if (!RETRYABLE_5XX.has(status)) return { action: 'fail', reason: 'notRetryable' };
 	if (waitTooLong) return { action: 'fail', reason: 'retryAfterTooLong' };
 	const delayMs =
 		retryAfterSec !== undefined
-			? throttledDelayMs(retryAfterSec, policy, random)
+			? throttledDelayMs(retryAfterSec, policy, random, input.attempt)
 			: backoffDelayMs(input.attempt, policy, random);
 	return { action: 'retry', delayMs, cause: 'serverError' };
 }
