@@ -190,7 +190,7 @@ export class GenesysClient {
 
 	/**
 	 * A client for a node execution: the node's `genesysCloudOAuth2Api` credential, and the throttle shared by
-	 * every client of that credential in this execution.
+	 * every client of that credential (API host + client id) in this process, concurrent executions included.
 	 */
 	static async forContext(ctx: IExecuteFunctions, options: ForContextOptions = {}): Promise<GenesysClient> {
 		const node = ctx.getNode();
@@ -205,11 +205,7 @@ export class GenesysClient {
 		}
 		const clientId = typeof credentials.clientId === 'string' ? credentials.clientId : '';
 		const signal = ctx.getExecutionCancelSignal?.() ?? undefined;
-		const throttle = throttleRegistry.get(
-			throttleKey(ctx.getExecutionId(), apiBaseUrl, clientId),
-			throttleSettingsOf(options),
-			signal,
-		);
+		const throttle = throttleRegistry.get(throttleKey(apiBaseUrl, clientId), throttleSettingsOf(options));
 		const sender = new N8nSender(ctx, { ...credentials }, {
 			renewBeforeExpiryMs: options.renewBeforeExpiryMs,
 			now: options.clock?.now,
