@@ -43,7 +43,9 @@ export type GenesysFailureKind =
 	/** Retries ran out of time or attempts. */
 	| 'deadline'
 	/** The OAuth token could not be obtained. */
-	| 'token';
+	| 'token'
+	/** The API host answered a redirect, which is never followed. */
+	| 'redirect';
 
 export interface GenesysErrorInit {
 	/** HTTP status; 0 when no response was received. */
@@ -182,6 +184,20 @@ export function isGenesysError(error: unknown, match: ErrorMatch = {}): error is
 }
 
 /**
+ * True when a failure says Genesys (or the way to it) is unavailable rather than that this request was wrong:
+ * a 5xx, or no answer at all (network failure or deadline, on the API or the login host). For a circuit breaker
+ * that stops a run after repeated outages. Throttling (429, daily limit), 4xx, redirects, malformed answers and
+ * bad credentials are not outages.
+ */
+export function isOutageFailure(error: unknown): boolean {
+	if (!isGenesysError(error)) return false;
+	if (error.status >= 500) return true;
+	if (error.status !== 0) return false;
+	const code = error.code ?? '';
+	return /^(E[A-Z0-9_]{2,}|ERR_[A-Z0-9_]+)$/.test(code) && code !== 'ERR_CANCELED';
+}
+
+/**
  * A request the transport will not send: the path is not a relative `/api/v2/...` path, so the bearer token
  * could leave the Genesys API host.
  */
@@ -198,6 +214,20 @@ export class GenesysRequestRefused extends NodeOperationError {
 		});
 		this.name = 'NodeOperationError';
 		this.path = shown;
+	}
+}
+
+/**
+ * Where a redirect pointed, as `host[:port]` only (path and query may carry anything), resolved against the
+ * URL that was requested; `(no Location)` when there is none or it is unreadable.
+ */
+export function redirectTarget(location: unknown, requestUrl: string): string {
+	if (typeof location !== 'string' || location.trim() === '') return '(no Location)';
+	try {
+		const host = new URL(location.trim(), requestUrl).host;
+		return host === '' ? '(no Location)' : redactSecrets(host.slice(0, 200));
+	} catch {
+		return '(unreadable Location)';
 	}
 }
 

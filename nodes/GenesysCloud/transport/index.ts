@@ -1,7 +1,7 @@
 /**
  * The transport of every Genesys Cloud node: import from here only.
  */
-export { GenesysClient, throttleSettingsOf } from './client';
+export { GenesysClient, INVALID_RESPONSE, throttleSettingsOf } from './client';
 export type {
 	ClientSettings,
 	ClientStats,
@@ -16,7 +16,9 @@ export {
 	GenesysApiError,
 	GenesysRequestRefused,
 	isGenesysError,
+	isOutageFailure,
 	parseErrorBody,
+	redirectTarget,
 	redactSecrets,
 	STANDALONE_NODE,
 } from './errors';

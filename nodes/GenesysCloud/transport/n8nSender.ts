@@ -43,13 +43,22 @@ export class N8nSender extends CredentialSender {
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// A 3xx comes back to the client as a response (an error there), never followed: n8n would
+			// otherwise resend the Authorization header, and a POST's body, to whatever host Location names.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 			timeout: request.timeoutMs,
 			arrayFormat: 'repeat',
 		};
 		if (request.qs) options.qs = dropUndefined(request.qs);
 		if (request.body !== undefined) options.body = request.body as IDataObject;
+		// n8n sets the request's abort signal from the context's execution cancel signal; this view of the context
+		// hands it the request's own signal instead (Stop and the request's deadline, see client.ts).
+		const scoped = Object.create(this.ctx, {
+			getExecutionCancelSignal: { value: () => request.signal },
+		}) as IExecuteFunctions;
 		try {
-			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, options, {
+			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(scoped, CREDENTIAL_TYPE, options, {
 				credentialsDecrypted: { ...this.credentialRef, type: CREDENTIAL_TYPE, data: credentials },
 			})) as IN8nHttpFullResponse;
 			return { status: response.statusCode, headers: response.headers, body: response.body };
@@ -76,7 +85,7 @@ export function cleanFailure(error: unknown, signal?: AbortSignal): Error {
 	const texts = errorTexts(error);
 	for (const text of texts) {
 		const token = parseTokenFailure(text);
-		if (token) return new SenderTokenError(token.status, token.code);
+		if (token) return new SenderTokenError(token.status, token.code, token.detail);
 	}
 	let code = networkErrorCode(error);
 	if (code === 'UNKNOWN') code = texts.map(codeFromText).find((c): c is string => c !== undefined) ?? 'UNKNOWN';

@@ -9,7 +9,8 @@ import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IN8nHttpFullRe
 import { z } from 'zod';
 
 import { resolveHosts } from '../regions';
-import { redactSecrets } from './errors';
+import { startDeadline, untilAborted } from './deadline';
+import { redactSecrets, redirectTarget } from './errors';
 
 /** Names of the credential's hidden fields that hold the token; the transport reads them too. */
 export const ACCESS_TOKEN_FIELD = 'accessToken';
@@ -71,7 +72,15 @@ function tokenFailureMessage(status: number, oauthError: string | undefined, det
 export interface TokenFailure {
 	status: number;
 	code?: string;
+	/** The text after the status and code, when there is one. */
+	detail?: string;
 }
+
+/** OAuth-style code of a token endpoint that answered a redirect (never followed: Basic id:secret would go along). */
+export const TOKEN_REDIRECT = 'redirect';
+
+/** OAuth-style code of a 2xx token answer without a usable access_token / expires_in. */
+export const INVALID_TOKEN_RESPONSE = 'invalid_token_response';
 
 /**
  * Recognises a token failure in any text n8n kept of it. n8n 1.x drops the `cause` of wrapped errors,
@@ -81,15 +90,36 @@ export function parseTokenFailure(text: string): TokenFailure | undefined {
 	const index = text.indexOf(TOKEN_FAILURE_PREFIX);
 	if (index < 0) return undefined;
 	const rest = text.slice(index + TOKEN_FAILURE_PREFIX.length);
-	const http = /^: HTTP (\d{3})(?: ([\w.-]+))?/.exec(rest);
-	if (http) return { status: Number(http[1]), code: http[2] };
+	const http = /^: HTTP (\d{3})(?: ([\w.-]+))?(?: - ([^\n]*))?/.exec(rest);
+	if (http) return { status: Number(http[1]), code: http[2], detail: http[3]?.slice(0, 300) };
 	const network = /^: network error ([\w.-]+)/.exec(rest);
 	if (network) return { status: 0, code: network[1] };
 	if (rest.startsWith(`: ${INVALID_CONFIGURATION}`)) return { status: 0, code: INVALID_CONFIGURATION };
 	return undefined;
 }
 
-const inFlight = new Map<string, Promise<IssuedToken>>();
+/** One token request under way, shared by every caller for the same client that arrives meanwhile. */
+interface Flight {
+	promise: Promise<IssuedToken>;
+	/** Aborts the HTTP request: at its deadline, or when every caller has stopped waiting. */
+	abort: (reason?: unknown) => void;
+	waiting: number;
+}
+
+const inFlight = new Map<string, Flight>();
+
+/**
+ * What the request that needs a token is listening to, keyed by the credentials object n8n hands to
+ * preAuthentication (the same object the sender passed in). preAuthentication itself only receives a helper
+ * and the credentials, so this is how the token request learns about Stop and the request's deadline.
+ */
+const callerSignals = new WeakMap<ICredentialDataDecryptedObject, AbortSignal>();
+
+/** Token requests made for these credentials stop waiting when `signal` aborts. */
+export function bindTokenSignal(credentials: ICredentialDataDecryptedObject, signal: AbortSignal | undefined): void {
+	if (signal) callerSignals.set(credentials, signal);
+	else callerSignals.delete(credentials);
+}
 
 function flightKey(loginBaseUrl: string, clientId: string, clientSecret: string): string {
 	const secretHash = createHash('sha256').update(clientSecret).digest('hex');
@@ -103,11 +133,15 @@ function readString(credentials: ICredentialDataDecryptedObject, key: string): s
 
 /**
  * Fetches a new token for these credentials. Callers arriving while one request is running get its result.
+ * The request has its own deadline (TOKEN_REQUEST_TIMEOUT_MS, body included); a caller stops waiting when its
+ * signal aborts (Stop, or its own request's deadline), and a request nobody waits for any more is aborted and
+ * forgotten, so a stuck request is never handed to later callers.
  */
 export async function requestToken(
 	helper: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
 	now: () => number = Date.now,
+	timeoutMs: number = TOKEN_REQUEST_TIMEOUT_MS,
 ): Promise<IssuedToken> {
 	const { loginBaseUrl } = resolveHosts(credentials);
 	const clientId = readString(credentials, 'clientId');
@@ -115,16 +149,53 @@ export async function requestToken(
 	if (!clientId || !clientSecret) {
 		throw new GenesysTokenError(0, INVALID_CONFIGURATION, 'the credential needs a Client ID and a Client Secret');
 	}
+	const signal = callerSignals.get(credentials);
+	signal?.throwIfAborted();
 	const key = flightKey(loginBaseUrl, clientId, clientSecret);
-	const running = inFlight.get(key);
-	if (running) return await running;
-	const request = fetchToken(helper, `${loginBaseUrl}/oauth/token`, clientId, clientSecret, now);
-	inFlight.set(key, request);
-	try {
-		return await request;
-	} finally {
-		inFlight.delete(key);
+	let flight = inFlight.get(key);
+	if (!flight) {
+		flight = startFlight(key, helper, `${loginBaseUrl}/oauth/token`, clientId, clientSecret, now, timeoutMs);
+		inFlight.set(key, flight);
 	}
+	flight.waiting++;
+	try {
+		return await untilAborted(flight.promise, signal);
+	} finally {
+		flight.waiting--;
+		if (flight.waiting === 0 && inFlight.get(key) === flight) {
+			inFlight.delete(key);
+			flight.abort();
+		}
+	}
+}
+
+function startFlight(
+	key: string,
+	helper: IHttpRequestHelper,
+	url: string,
+	clientId: string,
+	clientSecret: string,
+	now: () => number,
+	timeoutMs: number,
+): Flight {
+	const deadline = startDeadline(timeoutMs);
+	const request = fetchToken(helper, url, clientId, clientSecret, now, timeoutMs, deadline.signal, deadline.expired);
+	// Bounded even if the HTTP helper ignored the abort signal.
+	const bounded = untilAborted(request, deadline.signal).catch((error: unknown) => {
+		throw deadline.expired() ? new GenesysTokenError(0, 'ETIMEDOUT') : error;
+	});
+	request.catch(() => undefined);
+	const flight: Flight = {
+		promise: bounded.finally(() => {
+			deadline.dispose();
+			if (inFlight.get(key) === flight) inFlight.delete(key);
+		}),
+		abort: () => deadline.dispose(),
+		waiting: 0,
+	};
+	// Nobody may be waiting when it fails (everyone left): that rejection is expected, not unhandled.
+	flight.promise.catch(() => undefined);
+	return flight;
 }
 
 async function fetchToken(
@@ -133,6 +204,9 @@ async function fetchToken(
 	clientId: string,
 	clientSecret: string,
 	now: () => number,
+	timeoutMs: number,
+	signal: AbortSignal,
+	expired: () => boolean,
 ): Promise<IssuedToken> {
 	const sentAt = now();
 	const basic = Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64');
@@ -150,17 +224,29 @@ async function fetchToken(
 			body: 'grant_type=client_credentials',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: TOKEN_REQUEST_TIMEOUT_MS,
+			// A redirect is reported, never followed: the Basic header (id and secret) would go along.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+			timeout: timeoutMs,
+			abortSignal: signal,
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		// Only the code is kept: the error object holds the request config, Basic header included.
-		failureCode = networkErrorCode(error);
+		failureCode = expired() ? 'ETIMEDOUT' : networkErrorCode(error);
 	}
 	if (response === undefined) throw new GenesysTokenError(0, failureCode);
-	return interpretTokenResponse(response, sentAt);
+	return interpretTokenResponse(response, sentAt, url);
 }
 
-export function interpretTokenResponse(response: IN8nHttpFullResponse, sentAt: number): IssuedToken {
+export function interpretTokenResponse(response: IN8nHttpFullResponse, sentAt: number, url = ''): IssuedToken {
+	if (response.statusCode >= 300 && response.statusCode < 400) {
+		const location = readHeader(response.headers, 'location');
+		throw new GenesysTokenError(
+			response.statusCode,
+			TOKEN_REDIRECT,
+			`to ${redirectTarget(location, url)}, not followed (the request carries the client secret)`,
+		);
+	}
 	const body = parseJson(response.body);
 	if (response.statusCode < 200 || response.statusCode >= 300) {
 		const oauth = oauthErrorSchema.safeParse(body);
@@ -170,12 +256,26 @@ export function interpretTokenResponse(response: IN8nHttpFullResponse, sentAt: n
 	}
 	const parsed = tokenResponseSchema.safeParse(body);
 	if (!parsed.success) {
-		throw new GenesysTokenError(response.statusCode, 'invalid_token_response', 'the response has no usable access_token / expires_in');
+		throw new GenesysTokenError(
+			response.statusCode,
+			INVALID_TOKEN_RESPONSE,
+			typeof body === 'object' && body !== null
+				? 'the answer has no usable access_token and expires_in'
+				: 'the answer is not JSON',
+		);
 	}
 	return {
 		[ACCESS_TOKEN_FIELD]: parsed.data.access_token,
 		[TOKEN_EXPIRES_AT_FIELD]: Math.floor(sentAt + parsed.data.expires_in * 1000),
 	};
+}
+
+function readHeader(headers: unknown, name: string): unknown {
+	if (typeof headers !== 'object' || headers === null) return undefined;
+	for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+		if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
+	}
+	return undefined;
 }
 
 function parseJson(body: unknown): unknown {
