@@ -10,6 +10,7 @@ import { resolveHosts } from '../regions';
 import { bodyExcerpt, GenesysApiError, GenesysRequestRefused, parseErrorBody, STANDALONE_NODE } from './errors';
 import type { GenesysFailureKind } from './errors';
 import { CREDENTIAL_TYPE, N8nSender } from './n8nSender';
+import type { GenesysContext } from './n8nSender';
 import { checkApiPath, joinApiUrl } from './paths';
 import { DEFAULT_RETRY_POLICY, decideRetry, isIdempotent, isSuccess, parseRetryAfter, UNKNOWN_FAILURE } from './retry';
 import type { AttemptOutcome, GiveUpReason, HttpMethod, RetryPolicy } from './retry';
@@ -103,6 +104,12 @@ export interface GenesysClientConfig extends ClientSettings {
 export type ForContextOptions = ClientSettings;
 
 const DEFAULT_REQUESTS_PER_MINUTE = 300;
+const EDITOR_THROTTLE_KEY = 'editor';
+
+/** A node run, not the editor loading a parameter list: only a run has input data. */
+function isExecution(ctx: GenesysContext): ctx is IExecuteFunctions {
+	return 'getInputData' in ctx && typeof ctx.getInputData === 'function';
+}
 const DEFAULT_MAX_CONCURRENCY = 10;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -164,7 +171,7 @@ export class GenesysClient {
 	 * A client for a node execution: the node's `genesysCloudOAuth2Api` credential, and the throttle shared by
 	 * every client of that credential in this execution.
 	 */
-	static async forContext(ctx: IExecuteFunctions, options: ForContextOptions = {}): Promise<GenesysClient> {
+	static async forContext(ctx: GenesysContext, options: ForContextOptions = {}): Promise<GenesysClient> {
 		const node = ctx.getNode();
 		const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
 		let apiBaseUrl: string;
@@ -176,9 +183,11 @@ export class GenesysClient {
 			});
 		}
 		const clientId = typeof credentials.clientId === 'string' ? credentials.clientId : '';
-		const signal = ctx.getExecutionCancelSignal?.() ?? undefined;
+		const run = isExecution(ctx) ? ctx : undefined;
+		const signal = run?.getExecutionCancelSignal?.() ?? undefined;
 		const throttle = throttleRegistry.get(
-			throttleKey(ctx.getExecutionId(), apiBaseUrl, clientId),
+			// Lists the editor loads (pickers) share one window per credential, apart from any running execution.
+			throttleKey(run ? run.getExecutionId() : EDITOR_THROTTLE_KEY, apiBaseUrl, clientId),
 			throttleSettingsOf(options),
 			signal,
 		);
