@@ -42,6 +42,11 @@ const jobTypeOptions: INodePropertyOptions[] = [
 	},
 ].sort(byName);
 
+/** The node's subtitle: the chosen job type's name, e.g. "Analytics Conversation Details", not its value. */
+export const jobTypeSubtitle = `={{ ${JSON.stringify(
+	Object.fromEntries(jobTypeOptions.map((option) => [option.value, option.name])),
+)}[$parameter["jobType"]] ?? $parameter["jobType"] }}`;
+
 function variantParameter(kind: JobKind): INodeProperties[] {
 	if (!kind.variants) return [];
 	const { param, displayName, description, options } = kind.variants;
@@ -152,7 +157,7 @@ const timingParameters: INodeProperties[] = [
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollInterval',
 		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 3 },
+		typeOptions: { minValue: 0 },
 		default: pollInterval,
 		description: 'Wait before the first status check; later waits grow by half each time',
 	},
@@ -160,7 +165,7 @@ const timingParameters: INodeProperties[] = [
 		displayName: 'Max Interval (Seconds)',
 		name: 'maxInterval',
 		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 3 },
+		typeOptions: { minValue: 0 },
 		default: maxInterval,
 		description: 'Longest wait between two status checks',
 	},
@@ -168,7 +173,7 @@ const timingParameters: INodeProperties[] = [
 		displayName: 'Timeout (Seconds)',
 		name: 'timeout',
 		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 3 },
+		typeOptions: { minValue: 0 },
 		default: timeout,
 		description: 'Give up after this long; the item then goes to the Failed output with status timedOut',
 	},
@@ -198,7 +203,7 @@ const optionsParameter: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
-	placeholder: 'Add Option',
+	placeholder: 'Add option',
 	default: {},
 	options: [
 		{
@@ -213,7 +218,7 @@ const optionsParameter: INodeProperties = {
 			displayName: 'Not Found Grace Period (Seconds)',
 			name: 'notFoundGracePeriod',
 			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 3 },
+			typeOptions: { minValue: 0 },
 			default: notFoundGracePeriod,
 			description:
 				'A new job can answer 404 for a moment: within this time a 404 means "not visible yet", later it fails the item',
