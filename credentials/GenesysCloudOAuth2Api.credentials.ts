@@ -58,6 +58,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://api.mypurecloud.com',
+			required: true,
 			description: 'Base URL of the Platform API, without /api/v2',
 			displayOptions: { show: { region: [CUSTOM_REGION] } },
 		},
@@ -67,6 +68,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://login.mypurecloud.com',
+			required: true,
 			description: 'Base URL of the OAuth server, without /oauth/token',
 			displayOptions: { show: { region: [CUSTOM_REGION] } },
 		},
@@ -85,6 +87,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'Secret of that OAuth client',
 		},
 		{
 			displayName: 'Access Token',
