@@ -9,10 +9,15 @@
  * Screenshots: test/ui/screenshots/ (git-ignored). The whole run is bounded by RUN_TIMEOUT_MS.
  */
 const fs = require('node:fs');
+const path = require('node:path');
 const { launchBrowser, watchPage, SCREENSHOTS } = require('./browser');
 const { startStack } = require('./stack');
 const { STEPS, PACKAGE } = require('./steps');
 const { log } = require('../e2e/install-n8n');
+
+/** Screenshots the README shows, refreshed with `npm run test:ui -- --readme-images` after a passing run. */
+const README_IMAGES = ['02-credential-ok', '06-picker-roles', '08-example-after'];
+const README_IMAGE_DIR = path.resolve(__dirname, '..', '..', 'docs', 'images');
 
 /** Install (first time only), start and every step, with room for a busy machine; then everything is stopped. */
 const RUN_TIMEOUT_MS = 30 * 60_000;
@@ -67,10 +72,19 @@ async function main() {
 		await cleanup();
 	}
 	const ok = report(results, seconds(started));
+	if (ok && process.argv.includes('--readme-images')) copyReadmeImages();
 	if (stack) {
 		if (ok) removeLater(stack.work);
 		else log(`kept for inspection: ${stack.work} (n8n log: ${stack.n8n?.logFile ?? 'none'})`);
 	}
+}
+
+function copyReadmeImages() {
+	fs.mkdirSync(README_IMAGE_DIR, { recursive: true });
+	for (const name of README_IMAGES) {
+		fs.copyFileSync(path.join(SCREENSHOTS, `${name}.png`), path.join(README_IMAGE_DIR, `editor-${name.replace(/^\d+-/, '')}.png`));
+	}
+	log(`README images refreshed in ${README_IMAGE_DIR}`);
 }
 
 /** The temporary n8n user folder and emulator files, once the processes had time to exit. */

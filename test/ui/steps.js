@@ -311,6 +311,42 @@ async function waitForJobPanelStep(ctx) {
 	if (!schema?.properties?.status || !schema.properties.succeeded) {
 		throw new Error(`n8n does not serve the Wait for Job output schema (HTTP ${response.status})`);
 	}
+	await schemaPreview(ctx);
+}
+
+/** Before anything ran, the next node's input shows Wait for Job's fields from the shipped schema. */
+async function schemaPreview(ctx) {
+	const { page, stack } = ctx;
+	const waitNode = {
+		id: 'wait',
+		name: 'Wait for Export',
+		type: `${PACKAGE}.genesysCloudWaitForJob`,
+		typeVersion: 1,
+		position: [220, 0],
+		parameters: { jobType: 'analyticsConversationDetails', jobId: '={{ $json.jobId }}' },
+		credentials: { genesysCloudOAuth2Api: { ...ctx.credential } },
+	};
+	const workflow = await createWorkflow(stack, {
+		name: 'Browser test: schema preview',
+		nodes: [
+			{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			waitNode,
+			{ id: 'next', name: 'After Wait', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, 0], parameters: {} },
+		],
+		connections: {
+			Start: { main: [[{ node: 'Wait for Export', type: 'main', index: 0 }]] },
+			'Wait for Export': { main: [[{ node: 'After Wait', type: 'main', index: 0 }], []] },
+		},
+		settings: {},
+		active: false,
+	});
+	await openWorkflow(page, stack, workflow.id);
+	const next = await elementWithText(page, '[data-test-id="canvas-node"]', /After Wait/, 'the node after Wait for Job');
+	await next.click({ count: 2 });
+	await expectSelector(page, '[data-test-id="ndv"]', 'the panel of the node after Wait for Job');
+	await expectText(page, '[data-test-id="ndv-input-panel"]', /succeeded[\s\S]*elapsedMs|elapsedMs[\s\S]*succeeded/, "the input schema preview lists Wait for Job's output fields");
+	ctx.shots.push(await screenshot(page, '10-wait-for-job-schema-preview'));
+	await page.click('[data-test-id="ndv-close-button"]').catch(() => page.keyboard.press('Escape'));
 }
 
 module.exports = {
