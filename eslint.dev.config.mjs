@@ -24,4 +24,9 @@ export default tseslint.config(
 		extends: [js.configs.recommended],
 		languageOptions: { sourceType: 'module', globals: globals.node },
 	},
+	{
+		// The browser test hands functions to page.evaluate: they run in the editor's page.
+		files: ['test/ui/**/*.js'],
+		languageOptions: { globals: { ...globals.node, ...globals.browser } },
+	},
 );

@@ -60,6 +60,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://api.mypurecloud.com',
+			required: true,
 			description: 'Base URL of the Platform API, without /api/v2. Must use https (http only for localhost).',
 			displayOptions: { show: { region: [CUSTOM_REGION] } },
 		},
@@ -69,6 +70,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://login.mypurecloud.com',
+			required: true,
 			description: 'Base URL of the OAuth server, without /oauth/token. Must use https (http only for localhost).',
 			displayOptions: { show: { region: [CUSTOM_REGION] } },
 		},
@@ -87,6 +89,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'Secret of that OAuth client',
 		},
 		{
 			displayName: 'Access Token',

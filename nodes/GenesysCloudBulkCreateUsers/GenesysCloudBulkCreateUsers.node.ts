@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { bulkCreateUsersProperties } from './description';
 import { executeBulkCreateUsers } from './engine/run';
+import { getUserFieldsWithPickers } from './methods/orgPickers';
 import { getUserFields } from './methods/resourceMapping';
 
 export class GenesysCloudBulkCreateUsers implements INodeType {
@@ -33,6 +34,7 @@ export class GenesysCloudBulkCreateUsers implements INodeType {
 	methods = {
 		resourceMapping: {
 			getUserFields,
+			getUserFieldsWithPickers,
 		},
 	};
 

@@ -25,7 +25,7 @@ function fieldsMapper(inputSource: 'items' | 'csv', hint: string): INodeProperti
 		hint,
 		typeOptions: {
 			resourceMapper: {
-				resourceMapperMethod: 'getUserFields',
+				resourceMapperMethod: 'getUserFieldsWithPickers',
 				mode: 'add',
 				valuesLabel: 'User Fields',
 				fieldWords: { singular: 'field', plural: 'fields' },

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { properties } from './description';
+import { jobTypeSubtitle, properties } from './description';
 import { executeWaitForJob } from './execute';
 
 export class GenesysCloudWaitForJob implements INodeType {
@@ -11,7 +11,7 @@ export class GenesysCloudWaitForJob implements INodeType {
 		icon: { light: 'file:genesysCloudWaitForJob.svg', dark: 'file:genesysCloudWaitForJob.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["jobType"] }}',
+		subtitle: jobTypeSubtitle,
 		description: 'Wait until a Genesys Cloud asynchronous job completes, fails or times out',
 		defaults: { name: 'Genesys Cloud Wait for Job' },
 		usableAsTool: true,

@@ -46,6 +46,11 @@ const jobTypeOptions: INodePropertyOptions[] = [
 	},
 ].sort(byName);
 
+/** The node's subtitle: the chosen job type's name, e.g. "Analytics Conversation Details", not its value. */
+export const jobTypeSubtitle = `={{ ${JSON.stringify(
+	Object.fromEntries(jobTypeOptions.map((option) => [option.value, option.name])),
+)}[$parameter["jobType"]] ?? $parameter["jobType"] }}`;
+
 function variantParameter(kind: JobKind): INodeProperties[] {
 	if (!kind.variants) return [];
 	const { param, displayName, description, options } = kind.variants;
@@ -173,7 +178,7 @@ const timingParameters: INodeProperties[] = [
 		displayName: 'Poll Interval (Seconds)',
 		name: 'pollInterval',
 		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 3 },
+		typeOptions: { minValue: 0 },
 		default: pollInterval,
 		description: 'Wait before the first status check; later waits grow by half each time',
 	},
@@ -181,7 +186,7 @@ const timingParameters: INodeProperties[] = [
 		displayName: 'Max Interval (Seconds)',
 		name: 'maxInterval',
 		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 3 },
+		typeOptions: { minValue: 0 },
 		default: maxInterval,
 		description: 'Longest wait between two status checks',
 	},
@@ -189,7 +194,7 @@ const timingParameters: INodeProperties[] = [
 		displayName: 'Timeout (Seconds)',
 		name: 'timeout',
 		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 3 },
+		typeOptions: { minValue: 0 },
 		default: timeout,
 		description: 'Give up after this long; the item then goes to the Failed output with status timedOut',
 	},
@@ -229,7 +234,7 @@ const options: INodeProperties = optionsParameter([
 		displayName: 'Not Found Grace Period (Seconds)',
 		name: 'notFoundGracePeriod',
 		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 3 },
+		typeOptions: { minValue: 0 },
 		default: notFoundGracePeriod,
 		description:
 			'A new job can answer 404 for a moment: within this time a 404 means "not visible yet", later it fails the item',

@@ -201,8 +201,12 @@ function report(results) {
 	process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
 }
 
-main().catch((error) => {
-	process.stderr.write(`[e2e] ${error instanceof Error ? error.stack : String(error)}\n`);
-	process.stdout.write('e2e: 0 passed, 1 failed\n');
-	process.exitCode = 1;
-});
+module.exports = { installPackage, startEmulator, emulatorState, n8nEnv, CLIENT };
+
+if (require.main === module) {
+	main().catch((error) => {
+		process.stderr.write(`[e2e] ${error instanceof Error ? error.stack : String(error)}\n`);
+		process.stdout.write('e2e: 0 passed, 1 failed\n');
+		process.exitCode = 1;
+	});
+}

@@ -176,7 +176,7 @@ describe('node properties (public contract)', () => {
 		});
 	});
 
-	it('has a resourceMapper for each input source, using getUserFields in add mode', () => {
+	it('has a resourceMapper for each input source, using getUserFieldsWithPickers in add mode', () => {
 		const fields = byName('fields');
 		expect(fields.map((field) => field.displayOptions?.show?.inputSource)).toEqual([
 			['items'],
@@ -185,7 +185,7 @@ describe('node properties (public contract)', () => {
 		for (const field of fields) {
 			expect(field.type).toBe('resourceMapper');
 			expect(field.typeOptions?.resourceMapper).toMatchObject({
-				resourceMapperMethod: 'getUserFields',
+				resourceMapperMethod: 'getUserFieldsWithPickers',
 				mode: 'add',
 			});
 		}

@@ -19,6 +19,7 @@ import {
 } from './errors';
 import type { GenesysFailureKind } from './errors';
 import { CREDENTIAL_TYPE, N8nSender } from './n8nSender';
+import type { GenesysContext } from './n8nSender';
 import { checkApiPath, joinApiUrl } from './paths';
 import {
 	DEFAULT_RETRY_POLICY,
@@ -130,6 +131,11 @@ export interface GenesysClientConfig extends ClientSettings {
 export type ForContextOptions = ClientSettings;
 
 const DEFAULT_REQUESTS_PER_MINUTE = 300;
+
+/** A node run, not the editor loading a parameter list: only a run has input data. */
+function isExecution(ctx: GenesysContext): ctx is IExecuteFunctions {
+	return 'getInputData' in ctx && typeof ctx.getInputData === 'function';
+}
 const DEFAULT_MAX_CONCURRENCY = 10;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -193,7 +199,7 @@ export class GenesysClient {
 	 * A client for a node execution: the node's `genesysCloudOAuth2Api` credential, and the throttle shared by
 	 * every client of that credential (API host + client id) in this process, concurrent executions included.
 	 */
-	static async forContext(ctx: IExecuteFunctions, options: ForContextOptions = {}): Promise<GenesysClient> {
+	static async forContext(ctx: GenesysContext, options: ForContextOptions = {}): Promise<GenesysClient> {
 		const node = ctx.getNode();
 		const credentials = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
 		let apiBaseUrl: string;
@@ -205,7 +211,9 @@ export class GenesysClient {
 			});
 		}
 		const clientId = typeof credentials.clientId === 'string' ? credentials.clientId : '';
-		const signal = ctx.getExecutionCancelSignal?.() ?? undefined;
+		const run = isExecution(ctx) ? ctx : undefined;
+		const signal = run?.getExecutionCancelSignal?.() ?? undefined;
+		// Lists the editor loads (pickers) share the credential's one budget with any running execution.
 		const throttle = throttleRegistry.get(throttleKey(apiBaseUrl, clientId), throttleSettingsOf(options));
 		const sender = new N8nSender(ctx, { ...credentials }, {
 			renewBeforeExpiryMs: options.renewBeforeExpiryMs,

@@ -24,6 +24,7 @@ export {
 } from './errors';
 export type { ErrorMatch, GenesysErrorBody, GenesysErrorDetail, GenesysErrorInit, GenesysFailureKind } from './errors';
 export { CREDENTIAL_TYPE, N8nSender } from './n8nSender';
+export type { GenesysContext } from './n8nSender';
 export { checkApiPath, joinApiUrl } from './paths';
 export type { PathCheck } from './paths';
 export {

@@ -13,6 +13,7 @@ import type {
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	IDataObject,
+	ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
 import { CredentialSender, SenderNetworkError, SenderTokenError } from './sender';
@@ -23,11 +24,14 @@ import { codeFromText, networkErrorCode, parseTokenFailure } from './token';
 
 export const CREDENTIAL_TYPE = 'genesysCloudOAuth2Api';
 
+/** A node run, or the editor loading a list for a parameter (pickers): both send with the node's credential. */
+export type GenesysContext = IExecuteFunctions | ILoadOptionsFunctions;
+
 export class N8nSender extends CredentialSender {
 	private readonly credentialRef: { id: string; name: string };
 
 	constructor(
-		private readonly ctx: IExecuteFunctions,
+		private readonly ctx: GenesysContext,
 		credentials: ICredentialDataDecryptedObject,
 		options: CredentialSenderOptions = {},
 	) {

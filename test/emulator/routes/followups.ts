@@ -17,6 +17,7 @@ import {
 	WritableEntityListSchema,
 } from '../validation';
 import { entityJson, listing, userJson } from '../views';
+import { filterByName, type NameFilterKind } from '../nameFilters';
 import { bumpUser, configurePassword, scopedUser } from './common';
 
 const MAX_EXTERNAL_IDS = 100;
@@ -67,8 +68,10 @@ function getEntity(map: Map<string, NamedEntity>, id: string, kind: string, base
 	return ok(entityJson(entity, base));
 }
 
-function listEntities(map: Map<string, NamedEntity>, base: string, req: RequestInfo): RouteResult {
-	return ok(listing([...map.values()].map((entity) => entityJson(entity, base)), req.query));
+/** A paged list filtered by the `name` query parameter, as each endpoint documents it (nameFilters.ts). */
+function listEntities(map: Map<string, NamedEntity>, base: string, kind: NameFilterKind, req: RequestInfo): RouteResult {
+	const matching = filterByName(map.values(), kind, req.query.name);
+	return ok(listing(matching.map((entity) => entityJson(entity, base)), req.query));
 }
 
 function divisionJson(core: EmulatorCore, id: string): Record<string, unknown> {
@@ -299,7 +302,7 @@ export const followupRoutes: Route[] = [
 	route('GET', '/api/v2/users/externalid/{authorityName}/{externalKey}', userByExternalId),
 	route('POST', '/api/v2/users/{userId}/externalid', postExternalId),
 	route('GET', '/api/v2/users/{userId}/externalid', listExternalIds),
-	route('GET', '/api/v2/authorization/roles', (core, req) => listEntities(core.catalog.roles, '/api/v2/authorization/roles', req)),
+	route('GET', '/api/v2/authorization/roles', (core, req) => listEntities(core.catalog.roles, '/api/v2/authorization/roles', 'contains', req)),
 	route('GET', '/api/v2/authorization/roles/{roleId}', (core, req) =>
 		getEntity(core.catalog.roles, req.params.roleId, 'Role', '/api/v2/authorization/roles'),
 	),
@@ -307,7 +310,12 @@ export const followupRoutes: Route[] = [
 	route('GET', '/api/v2/authorization/subjects/{subjectId}', getSubject),
 	route('GET', '/api/v2/authorization/divisions/home', (core) => ok(divisionJson(core, core.catalog.homeDivisionId))),
 	route('GET', '/api/v2/authorization/divisions', (core, req) =>
-		ok(listing([...core.catalog.divisions.keys()].map((id) => divisionJson(core, id)), req.query)),
+		ok(
+			listing(
+				filterByName(core.catalog.divisions.values(), 'contains', req.query.name).map((division) => divisionJson(core, division.id)),
+				req.query,
+			),
+		),
 	),
 	route('GET', '/api/v2/authorization/divisions/{divisionId}', (core, req) =>
 		core.catalog.divisions.has(req.params.divisionId)
@@ -317,11 +325,11 @@ export const followupRoutes: Route[] = [
 	route('PATCH', '/api/v2/users/{userId}/routingskills/bulk', writeSkills(false)),
 	route('PUT', '/api/v2/users/{userId}/routingskills/bulk', writeSkills(true)),
 	route('GET', '/api/v2/users/{userId}/routingskills', listSkills),
-	route('GET', '/api/v2/routing/skills', (core, req) => listEntities(core.catalog.skills, '/api/v2/routing/skills', req)),
+	route('GET', '/api/v2/routing/skills', (core, req) => listEntities(core.catalog.skills, '/api/v2/routing/skills', 'prefix', req)),
 	route('GET', '/api/v2/routing/skills/{skillId}', (core, req) =>
 		getEntity(core.catalog.skills, req.params.skillId, 'Skill', '/api/v2/routing/skills'),
 	),
-	route('GET', '/api/v2/routing/queues', (core, req) => listEntities(core.catalog.queues, '/api/v2/routing/queues', req)),
+	route('GET', '/api/v2/routing/queues', (core, req) => listEntities(core.catalog.queues, '/api/v2/routing/queues', 'wildcard', req)),
 	route('GET', '/api/v2/routing/queues/{queueId}', (core, req) =>
 		getEntity(core.catalog.queues, req.params.queueId, 'Queue', '/api/v2/routing/queues'),
 	),
