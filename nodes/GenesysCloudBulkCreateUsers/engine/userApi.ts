@@ -13,6 +13,7 @@ import { settle } from '../../GenesysCloud/settle';
 import { isGenesysError, redactSecrets } from '../../GenesysCloud/transport';
 import type { UserState } from '../../GenesysCloud/userSearch';
 import { searchUsers, searchValues, USER_STATES } from '../../GenesysCloud/userSearch';
+import { clip } from '../input/limits';
 import type { UpdateUserBody } from '../input/schema';
 import {
 	CreateUserSchema,
@@ -495,7 +496,7 @@ async function resolveManager(ctx: RunContext, value: string): Promise<string> {
 	const known = ctx.directory.get(emailKey(value));
 	if (known) return known;
 	const found = await findUserByEmail(ctx, value, { waitForLag: false, accept: (user) => !isDeleted(user) });
-	if (!found || isDeleted(found)) throw new Error(`The manager ${value} was not found in Genesys Cloud`);
+	if (!found || isDeleted(found)) throw new Error(`The manager ${clip(value)} was not found in Genesys Cloud`);
 	ctx.directory.set(emailKey(value), found.id);
 	return found.id;
 }
