@@ -12,6 +12,8 @@ import type {
 import { CUSTOM_REGION, GENESYS_REGIONS } from '../nodes/GenesysCloud/regions';
 import { ACCESS_TOKEN_FIELD, requestToken, TOKEN_EXPIRES_AT_FIELD } from '../nodes/GenesysCloud/transport/token';
 
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+
 const regionOptions: INodePropertyOptions[] = [
 	...GENESYS_REGIONS.map((region) => ({ name: `${region.label} - ${region.domain}`, value: region.domain })),
 	{ name: 'Custom', value: CUSTOM_REGION },
@@ -58,7 +60,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://api.mypurecloud.com',
-			description: 'Base URL of the Platform API, without /api/v2',
+			description: 'Base URL of the Platform API, without /api/v2. Must use https (http only for localhost).',
 			displayOptions: { show: { region: [CUSTOM_REGION] } },
 		},
 		{
@@ -67,7 +69,7 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://login.mypurecloud.com',
-			description: 'Base URL of the OAuth server, without /oauth/token',
+			description: 'Base URL of the OAuth server, without /oauth/token. Must use https (http only for localhost).',
 			displayOptions: { show: { region: [CUSTOM_REGION] } },
 		},
 		{
@@ -119,6 +121,16 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 			baseURL: `={{$credentials.region === "${CUSTOM_REGION}" ? $credentials.apiBaseUrl : "https://api." + $credentials.region}}`,
 			url: '/api/v2/organizations/me',
 			method: 'GET',
+			// A redirect is a failed test, never followed: the bearer token would go along to its Location.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 		},
+		rules: REDIRECT_STATUSES.map((status) => ({
+			type: 'responseCode' as const,
+			properties: {
+				value: status,
+				message: `Genesys Cloud answered HTTP ${status}, a redirect: redirects are never followed, so the token was not sent on. Check the Region (or the API Base URL).`,
+			},
+		})),
 	};
 }

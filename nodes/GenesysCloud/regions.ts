@@ -69,9 +69,28 @@ function normaliseBaseUrl(value: unknown, label: string): string {
 	const url = parseUrl(text);
 	if (!url) throw new Error(`${label} "${text}" is not a valid URL`);
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new Error(`${label} must use http or https`);
+		throw new Error(`${label} must use https`);
+	}
+	if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+		throw new Error(
+			`${label} "${url.protocol}//${url.host}" uses http, which would send the client secret and access tokens unencrypted: use https (http is only accepted for this machine: localhost, 127.0.0.0/8, ::1)`,
+		);
+	}
+	if (url.username !== '' || url.password !== '') {
+		throw new Error(`${label} must not contain a user name or password`);
 	}
 	return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * This machine only: `localhost`, 127.0.0.0/8 and ::1. The WHATWG parser has already normalised the host
+ * (`127.1` is `127.0.0.1`, IPv6 is bracketed), so look-alikes such as `127.0.0.1.example.com` do not pass.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+	const host = hostname.toLowerCase();
+	if (host === 'localhost' || host === '[::1]') return true;
+	const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+	return octets !== null && Number(octets[1]) === 127 && octets.slice(2).every((part) => Number(part) <= 255);
 }
 
 function parseUrl(text: string): URL | undefined {

@@ -66,6 +66,18 @@ export interface SearchedUser {
 	[key: string]: unknown;
 }
 
+/**
+ * One page of UsersSearchResponse (`results` is required in the SDK model). An answer without it is an
+ * error, never "nobody found": a page that says nothing must not make a run create users that exist.
+ */
+export const UsersSearchPageSchema = z.object({
+	results: z.array(z.unknown()),
+	pageCount: z.number().optional(),
+	total: z.number().optional(),
+});
+
+export type UsersSearchPage = z.infer<typeof UsersSearchPageSchema>;
+
 export interface UserSearchOptions {
 	/** Only users in these states; no state criterion when absent. */
 	states?: readonly UserState[];
@@ -120,16 +132,19 @@ export async function searchUsers<U extends SearchedUser = SearchedUser>(
 	const users: U[] = [];
 	const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
 	for (let page = 1; page <= maxPages; page++) {
-		const response = await api.request<{ results?: unknown; pageCount?: unknown } | undefined>({
+		const response = await api.request<UsersSearchPage>({
 			method: 'POST',
 			path: USERS_SEARCH_PATH,
 			body: userSearchBody(field, values, page, options.states),
 			idempotent: true,
 			signal: options.signal,
+			responseSchema: UsersSearchPageSchema,
 		});
-		const results = Array.isArray(response?.results) ? (response.results.filter(isSearchedUser) as U[]) : [];
+		// The transport already refuses such a page; this holds for any client handed in.
+		if (!Array.isArray(response?.results)) throw new Error('The user search answered without a results list');
+		const results = response.results.filter(isSearchedUser) as U[];
 		users.push(...results);
-		const pageCount = typeof response?.pageCount === 'number' ? response.pageCount : 1;
+		const pageCount = typeof response.pageCount === 'number' ? response.pageCount : 1;
 		if (results.length === 0 || page >= pageCount) break;
 	}
 	return users;

@@ -28,6 +28,9 @@ export interface RouteResult {
 	headers?: Record<string, string>;
 	/** True when the route changed state; set by writes that succeeded. */
 	applied?: boolean;
+	/** Sent as is instead of JSON (malformed-answer faults). */
+	rawBody?: string;
+	contentType?: string;
 	/** Body is an ErrorBody whose contextId the server must fill. */
 	isError?: boolean;
 }

@@ -5,10 +5,13 @@
 import type { Random } from './random';
 import type { Faults } from './types';
 
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
 export const DEFAULT_FAULTS: Readonly<Faults> = {
 	latencyMs: 0,
 	rate429: 0,
 	retryAfterSec: 1,
+	retryAfterHeader: undefined,
 	dailyLimit: false,
 	rate5xx: 0,
 	dropConnection: 0,
@@ -18,6 +21,11 @@ export const DEFAULT_FAULTS: Readonly<Faults> = {
 	authCacheLagMs: 0,
 	passwordFailure: 0,
 	pathFilter: undefined,
+	redirect: undefined,
+	trickle: undefined,
+	stall: undefined,
+	malformed: undefined,
+	appliedThen5xx: undefined,
 };
 
 export type InjectedFault = 'drop' | 'daily' | 'r429' | 'r5xx';
@@ -51,7 +59,35 @@ export function mergeFaults(current: Faults, patch: Partial<Faults>): Faults {
 	checkProbability('lostResponse', merged.lostResponse);
 	checkProbability('passwordFailure', merged.passwordFailure);
 	if (merged.pathFilter !== undefined) new RegExp(merged.pathFilter);
+	checkShapedKnobs(merged);
 	return merged;
+}
+
+function checkShapedKnobs(faults: Faults): void {
+	for (const knob of [faults.redirect, faults.trickle, faults.stall, faults.malformed, faults.appliedThen5xx]) {
+		if (knob?.pathFilter !== undefined) new RegExp(knob.pathFilter);
+	}
+	const { redirect, trickle, stall, malformed, appliedThen5xx } = faults;
+	if (redirect && (!REDIRECT_STATUSES.has(redirect.status) || typeof redirect.location !== 'string')) {
+		throw new RangeError('fault redirect needs a status of 301, 302, 303, 307 or 308 and a location');
+	}
+	if (trickle && !(trickle.intervalMs > 0 && (trickle.bytesPerInterval ?? 1) >= 1 && (trickle.padBytes ?? 0) >= 0)) {
+		throw new RangeError('fault trickle needs intervalMs > 0, bytesPerInterval >= 1 and padBytes >= 0');
+	}
+	if (stall && stall.phase !== 'headers' && stall.phase !== 'body') {
+		throw new RangeError("fault stall phase must be 'headers' or 'body'");
+	}
+	if (malformed && malformed.kind !== 'notJson' && malformed.kind !== 'missingFields') {
+		throw new RangeError("fault malformed kind must be 'notJson' or 'missingFields'");
+	}
+	if (appliedThen5xx && ![502, 503, 504].includes(appliedThen5xx.status)) {
+		throw new RangeError('fault appliedThen5xx status must be 502, 503 or 504');
+	}
+}
+
+/** The knob when it is on and its own path filter lets `path` through. */
+export function scoped<T extends { pathFilter?: string }>(knob: T | undefined, path: string): T | undefined {
+	return knob !== undefined && pathMatches(knob.pathFilter, path) ? knob : undefined;
 }
 
 const filters = new Map<string, RegExp>();

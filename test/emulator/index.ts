@@ -13,6 +13,8 @@ import type { Emulator, EmulatorOptions, Faults } from './types';
 export { DEFAULT_IDS } from './catalog';
 export { DEFAULT_CLIENT } from './core';
 export { DEFAULT_FAULTS } from './faults';
+export { startTrap } from './trap';
+export type { TrappedRequest, TrapServer } from './trap';
 export type {
 	CatalogControl,
 	Contact,
@@ -22,7 +24,12 @@ export type {
 	EmulatorState,
 	EmulatorStats,
 	EmuUser,
+	AppliedThen5xxFault,
 	Faults,
+	MalformedFault,
+	RedirectFault,
+	StallFault,
+	TrickleFault,
 	JobScript,
 	JobScripts,
 	JobStep,

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { EmulatorCore } from './core';
 import { badRequest, fail, tooManyRequests, type RouteResult } from './errors';
-import { dailyRetryAfterSec, decideFaults, formatRetryAfter, latencyFor, type FaultDecision } from './faults';
+import { dailyRetryAfterSec, decideFaults, formatRetryAfter, latencyFor, scoped, type FaultDecision } from './faults';
 import { adminRoutes } from './routes/admin';
 import { followupRoutes } from './routes/followups';
 import { jobRoutes } from './routes/jobs';
@@ -18,7 +18,7 @@ import { searchRoutes } from './routes/search';
 import { usageRoutes } from './routes/usage';
 import { userRoutes } from './routes/users';
 import { matchRoute, type RequestInfo, type Route } from './router';
-import type { RecordedRequest } from './types';
+import type { MalformedFault, RecordedRequest, TrickleFault } from './types';
 
 /** request.bytes.max (docs/GENESYS.md, "Rate limits"). */
 const MAX_BODY_BYTES = 512_000;
@@ -71,17 +71,67 @@ export function redact(value: unknown): unknown {
 	return out;
 }
 
-function send(res: ServerResponse, result: RouteResult, correlationId: string): void {
-	if (res.destroyed || res.writableEnded) return;
+interface Rendered {
+	headers: Record<string, string>;
+	payload?: string;
+}
+
+function render(result: RouteResult, correlationId: string): Rendered {
 	const headers: Record<string, string> = { 'ININ-Correlation-Id': correlationId, ...result.headers };
 	let payload: string | undefined;
-	if (result.body !== undefined && result.status !== 204) {
+	if (result.rawBody !== undefined) {
+		payload = result.rawBody;
+		headers['Content-Type'] = result.contentType ?? 'text/html';
+	} else if (result.body !== undefined && result.status !== 204) {
 		const body = result.isError ? { ...(result.body as object), contextId: correlationId } : result.body;
 		payload = JSON.stringify(body);
 		headers['Content-Type'] = 'application/json';
 	}
+	return { headers, payload };
+}
+
+function send(res: ServerResponse, result: RouteResult, correlationId: string): void {
+	if (res.destroyed || res.writableEnded) return;
+	const { headers, payload } = render(result, correlationId);
 	res.writeHead(result.status, headers);
 	res.end(payload);
+}
+
+/** Headers at once, then `bytesPerInterval` bytes every `intervalMs`: a server that never goes quiet. */
+function sendTrickling(res: ServerResponse, result: RouteResult, correlationId: string, fault: TrickleFault): void {
+	if (res.destroyed || res.writableEnded) return;
+	const { headers, payload } = render(result, correlationId);
+	const bytes = Buffer.from(`${payload ?? ''}${' '.repeat(fault.padBytes ?? 0)}`, 'utf8');
+	res.writeHead(result.status, { ...headers, 'Content-Length': String(bytes.length) });
+	const step = fault.bytesPerInterval ?? 1;
+	let offset = 0;
+	const tick = (): void => {
+		if (res.destroyed || res.writableEnded) return;
+		const next = Math.min(bytes.length, offset + step);
+		res.write(bytes.subarray(offset, next));
+		offset = next;
+		if (offset >= bytes.length) res.end();
+		else setTimeout(tick, fault.intervalMs).unref();
+	};
+	tick();
+}
+
+/** Headers and half the body, then silence: the socket stays open until the client gives up. */
+function sendHalf(res: ServerResponse, result: RouteResult, correlationId: string): void {
+	if (res.destroyed || res.writableEnded) return;
+	const { headers, payload } = render(result, correlationId);
+	const bytes = Buffer.from(payload ?? '{}', 'utf8');
+	res.writeHead(result.status, { ...headers, 'Content-Length': String(bytes.length) });
+	res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+}
+
+/** A 200 that is not what the endpoint returns: an HTML page, or JSON without the fields a client needs. */
+function malformedAnswer(kind: MalformedFault['kind'], path: string): RouteResult {
+	if (kind === 'notJson') {
+		return { status: 200, rawBody: '<html><body><h1>Service page</h1><p>Please try again later.</p></body></html>' };
+	}
+	const body = path === '/oauth/token' ? { token_type: 'bearer', expires_in: 86_400 } : { pageSize: 100, pageNumber: 1 };
+	return { status: 200, body };
 }
 
 type ParsedBody = { ok: true; value: unknown } | { ok: false; error: RouteResult };
@@ -156,6 +206,17 @@ export class EmulatorServer {
 			return this.finish(res, record, fail(413, 'request.entity.too.large', `Request body over ${MAX_BODY_BYTES} bytes`));
 		}
 
+		// Faults that replace any handling: the host answers a redirect, or never answers at all.
+		const redirect = scoped(this.core.faults.redirect, path);
+		if (redirect) {
+			record.fault = 'redirect';
+			return this.finish(res, record, { status: redirect.status, headers: { Location: redirect.location } });
+		}
+		if (scoped(this.core.faults.stall, path)?.phase === 'headers') {
+			record.fault = 'stall';
+			return;
+		}
+
 		if (path === '/oauth/token') {
 			const form = new URLSearchParams(raw);
 			record.body = redact(Object.fromEntries(form.entries()));
@@ -220,6 +281,13 @@ export class EmulatorServer {
 		};
 		const result = this.route(info);
 		record.applied = result.applied === true;
+		const gatewayError = scoped(core.faults.appliedThen5xx, record.path);
+		if (gatewayError && record.applied) {
+			record.fault = 'appliedThen5xx';
+			record.intendedStatus = result.status;
+			const { code, message } = STATUS_5XX_CODES[gatewayError.status];
+			return this.finish(res, record, fail(gatewayError.status, code, message));
+		}
 		if (decision.loseResponse && record.applied) {
 			record.fault = 'lost';
 			record.intendedStatus = result.status;
@@ -240,7 +308,9 @@ export class EmulatorServer {
 		if (decision.before === 'r429') {
 			record.fault = 'r429';
 			core.stats.injected.r429 += 1;
-			return tooManyRequests(formatRetryAfter(core.faults.retryAfterSec, core.options.fractionalRetryAfter));
+			return tooManyRequests(
+				core.faults.retryAfterHeader ?? formatRetryAfter(core.faults.retryAfterSec, core.options.fractionalRetryAfter),
+			);
 		}
 		return undefined;
 	}
@@ -285,10 +355,27 @@ export class EmulatorServer {
 		res.once('close', () => (stats.inFlight -= 1));
 	}
 
-	private finish(res: ServerResponse, record: RecordedRequest, result: RouteResult): void {
+	private finish(res: ServerResponse, record: RecordedRequest, routed: RouteResult): void {
+		const faults = this.core.faults;
+		let result = routed;
+		const malformed = scoped(faults.malformed, record.path);
+		if (malformed && routed.status >= 200 && routed.status < 300) {
+			record.fault = 'malformed';
+			record.intendedStatus = routed.status;
+			result = malformedAnswer(malformed.kind, record.path);
+		}
 		record.status = result.status;
 		record.answeredAt = this.core.now();
 		this.count(result.status);
+		if (scoped(faults.stall, record.path)?.phase === 'body') {
+			record.fault = 'stall';
+			return sendHalf(res, result, record.correlationId);
+		}
+		const trickle = scoped(faults.trickle, record.path);
+		if (trickle) {
+			record.fault ??= 'trickle';
+			return sendTrickling(res, result, record.correlationId, trickle);
+		}
 		send(res, result, record.correlationId);
 	}
 

@@ -33,6 +33,8 @@ export interface Faults {
 	rate429: number;
 	/** Retry-After of injected 429s (decimals honoured when fractionalRetryAfter). */
 	retryAfterSec: number;
+	/** Sent verbatim as the Retry-After of injected 429s instead of retryAfterSec ('0', '-5', an HTTP date). */
+	retryAfterHeader?: string;
 	/** Every /api/v2 request gets 429 with Retry-After >= 3600 (a daily limit). */
 	dailyLimit: boolean;
 	/** Probability of 502/503/504 with a Genesys ErrorBody (not applied). */
@@ -57,6 +59,49 @@ export interface Faults {
 	passwordFailure: number;
 	/** Regex source: injected 429/5xx/drop/lost/daily faults only hit matching paths. */
 	pathFilter?: string;
+	/** Matching requests (token endpoint included) are answered with a redirect instead of being handled. */
+	redirect?: RedirectFault;
+	/** The answer of matching requests is sent slowly: headers at once, then the body a few bytes at a time. */
+	trickle?: TrickleFault;
+	/** Matching requests never get a complete answer: no headers at all, or headers and half the body. */
+	stall?: StallFault;
+	/** Matching requests get a 200 whose body is not what the endpoint returns. */
+	malformed?: MalformedFault;
+	/** Matching writes are applied, then answered with this 5xx (a gateway error after the backend committed). */
+	appliedThen5xx?: AppliedThen5xxFault;
+}
+
+/** Regex source on the path (e.g. `^/oauth/token$`); every non-admin path when absent. */
+interface PathScoped {
+	pathFilter?: string;
+}
+
+export interface RedirectFault extends PathScoped {
+	status: 301 | 302 | 303 | 307 | 308;
+	/** Location header, absolute (another host) or relative. */
+	location: string;
+}
+
+export interface TrickleFault extends PathScoped {
+	/** Bytes written per interval (default 1). */
+	bytesPerInterval?: number;
+	intervalMs: number;
+	/** Spaces appended to the JSON body so the trickle lasts (default 0). */
+	padBytes?: number;
+}
+
+export interface StallFault extends PathScoped {
+	/** `headers`: nothing is ever answered; `body`: headers and half the body, then nothing. */
+	phase: 'headers' | 'body';
+}
+
+export interface MalformedFault extends PathScoped {
+	/** `notJson`: an HTML page; `missingFields`: JSON without the expected fields (`results`, `access_token`). */
+	kind: 'notJson' | 'missingFields';
+}
+
+export interface AppliedThen5xxFault extends PathScoped {
+	status: 502 | 503 | 504;
 }
 
 export interface EmulatorOptions {
@@ -166,7 +211,10 @@ export interface RecordedRequest {
 	status: number;
 	/** Opaque per-token id, never the token. */
 	tokenId?: string;
-	/** 'drop' | 'lost' | 'r429' | 'r5xx' | 'daily' | 'rateLimit' when the answer was not the route's own. */
+	/**
+	 * 'drop' | 'lost' | 'r429' | 'r5xx' | 'daily' | 'rateLimit' | 'redirect' | 'trickle' | 'stall' | 'malformed' |
+	 * 'appliedThen5xx' when the answer was not the route's own (or not sent the normal way).
+	 */
 	fault?: string;
 	/** Whether the request changed state (a successful write). */
 	applied: boolean;

@@ -51,7 +51,28 @@ describe('resolveHosts', () => {
 		expect(() => resolveHosts({ region: 'example.com' })).toThrow(/Unknown Genesys Cloud region/);
 		expect(() => resolveHosts({})).toThrow(/Unknown Genesys Cloud region/);
 		expect(() => resolveHosts({ region: CUSTOM_REGION, apiBaseUrl: 'nope', loginBaseUrl: 'http://x' })).toThrow(/API Base URL/);
-		expect(() => resolveHosts({ region: CUSTOM_REGION, apiBaseUrl: 'http://x', loginBaseUrl: 'ftp://x' })).toThrow(/Login Base URL/);
+		expect(() => resolveHosts({ region: CUSTOM_REGION, apiBaseUrl: 'http://localhost', loginBaseUrl: 'ftp://x' })).toThrow(/Login Base URL/);
+	});
+
+	it('refuses http:// unless the host is this machine, and says why', () => {
+		const custom = (apiBaseUrl: string, loginBaseUrl = 'https://login.example.com') =>
+			resolveHosts({ region: CUSTOM_REGION, apiBaseUrl, loginBaseUrl });
+		for (const url of ['http://127.0.0.1:4010', 'http://127.9.8.7', 'http://127.1:80', 'http://localhost:8080', 'http://[::1]:4010']) {
+			expect(() => custom(url)).not.toThrow();
+		}
+		for (const url of [
+			'http://api.mypurecloud.com',
+			'http://127.0.0.1.example.com',
+			'http://128.0.0.1',
+			'http://10.0.0.1',
+			'http://[::2]',
+			'http://localhost.example.com',
+			'http://0.0.0.0',
+		]) {
+			expect(() => custom(url)).toThrow(/API Base URL .*uses http, which would send the client secret and access tokens unencrypted: use https/);
+		}
+		expect(() => custom('https://api.example.com', 'http://login.example.com')).toThrow(/Login Base URL "http:\/\/login.example.com" uses http/);
+		expect(() => custom('https://user:pw@api.example.com')).toThrow(/must not contain a user name or password/);
 	});
 });
 

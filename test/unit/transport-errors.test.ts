@@ -170,6 +170,12 @@ describe('token failure text', () => {
 		expect(parseTokenFailure(new GenesysTokenError(401, 'invalid_client', 'bad client').message)).toEqual({
 			status: 401,
 			code: 'invalid_client',
+			detail: 'bad client',
+		});
+		expect(parseTokenFailure(new GenesysTokenError(307, 'redirect', 'to evil.example:8443, not followed').message)).toEqual({
+			status: 307,
+			code: 'redirect',
+			detail: 'to evil.example:8443, not followed',
 		});
 		expect(parseTokenFailure(new GenesysTokenError(0, 'ECONNREFUSED').message)).toEqual({ status: 0, code: 'ECONNREFUSED' });
 		expect(parseTokenFailure(new GenesysTokenError(0, 'invalid_configuration', 'no secret').message)).toEqual({

@@ -33,7 +33,11 @@ describe('parseRetryAfter', () => {
 		expect(parseRetryAfter(undefined, 0)).toBeUndefined();
 		expect(parseRetryAfter('', 0)).toBeUndefined();
 		expect(parseRetryAfter('soon', 0)).toBeUndefined();
-		expect(parseRetryAfter('-5', 0)).toBeUndefined();
+	});
+
+	it('reads a negative number as "now" (0), which then waits the minimum', () => {
+		expect(parseRetryAfter('-5', 0)).toBe(0);
+		expect(parseRetryAfter('-0.5', 0)).toBe(0);
 	});
 });
 
@@ -98,6 +102,13 @@ describe('decideRetry', () => {
 		expect(decide({ kind: 'response', status: 503, retryAfterSec: 2 })).toMatchObject({ delayMs: throttledDelayMs(2, policy, () => 0.5) });
 	});
 
+	it('never follows nor retries a redirect, whatever the method', () => {
+		for (const status of [300, 301, 302, 303, 304, 307, 308]) {
+			expect(decide({ kind: 'response', status })).toEqual({ action: 'fail', reason: 'redirect' });
+			expect(decide({ kind: 'response', status }, { idempotent: false })).toEqual({ action: 'fail', reason: 'redirect' });
+		}
+	});
+
 	it('never retries other 4xx, nor 500/501', () => {
 		for (const status of [400, 401, 403, 404, 409, 413, 422, 500, 501]) {
 			expect(decide({ kind: 'response', status })).toEqual({ action: 'fail', reason: 'notRetryable' });
@@ -107,7 +118,9 @@ describe('decideRetry', () => {
 	it('re-sends a non-idempotent request only when Genesys proves it was not applied', () => {
 		const post = { idempotent: false };
 		expect(decide({ kind: 'response', status: 429, retryAfterSec: 1 }, post).action).toBe('retry');
-		expect(decide({ kind: 'response', status: 503 }, post).action).toBe('retry');
+		// A gateway 503 may follow a committed write: it proves nothing for a POST.
+		expect(decide({ kind: 'response', status: 503 }, post)).toEqual({ action: 'fail', reason: 'maybeApplied' });
+		expect(decide({ kind: 'response', status: 503, retryAfterSec: 1 }, post)).toEqual({ action: 'fail', reason: 'maybeApplied' });
 		expect(decide({ kind: 'response', status: 502 }, post)).toEqual({ action: 'fail', reason: 'maybeApplied' });
 		expect(decide({ kind: 'response', status: 504 }, post)).toEqual({ action: 'fail', reason: 'maybeApplied' });
 		expect(decide({ kind: 'response', status: 500 }, post)).toEqual({ action: 'fail', reason: 'maybeApplied' });
@@ -144,6 +157,47 @@ describe('decideRetry', () => {
 
 	it('refuses to judge a success', () => {
 		expect(() => decide({ kind: 'response', status: 200 })).toThrow(RangeError);
+	});
+});
+
+describe('a Retry-After that says "now"', () => {
+	it('waits at least minRetryAfterMs, more on every attempt, up to maxDelayMs', () => {
+		for (const random of [() => 0, () => 0.5, () => 0.999]) {
+			let previousFloor = 0;
+			for (let attempt = 1; attempt <= 12; attempt++) {
+				const decision = decideRetry({
+					outcome: { kind: 'response', status: 429, retryAfterSec: 0 },
+					attempt,
+					idempotent: false,
+					elapsedMs: 0,
+					policy,
+					random,
+				});
+				expect(decision).toMatchObject({ action: 'retry', cause: 'throttled' });
+				const delay = (decision as { delayMs: number }).delayMs;
+				expect(delay).toBeGreaterThanOrEqual(policy.minRetryAfterMs);
+				expect(delay).toBeLessThanOrEqual(policy.maxDelayMs);
+				expect(delay).toBeGreaterThanOrEqual(previousFloor);
+				previousFloor = Math.min(policy.maxDelayMs / 2, policy.minRetryAfterMs * 2 ** (attempt - 1));
+			}
+		}
+	});
+
+	it('applies to a past HTTP date and to a 503 too, and counts toward maxAttempts', () => {
+		const now = Date.parse('2026-01-01T00:00:00Z');
+		const past = parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now);
+		expect(past).toBe(0);
+		expect(decide({ kind: 'response', status: 503, retryAfterSec: past })).toMatchObject({ action: 'retry' });
+		expect((decide({ kind: 'response', status: 503, retryAfterSec: 0 }) as { delayMs: number }).delayMs).toBeGreaterThanOrEqual(1000);
+		expect(decide({ kind: 'response', status: 429, retryAfterSec: 0 }, { attempt: policy.maxAttempts })).toEqual({
+			action: 'fail',
+			reason: 'attempts',
+		});
+	});
+
+	it('leaves positive hints alone (fractions come from time-compressed test servers)', () => {
+		expect(throttledDelayMs(0.02, policy, () => 0)).toBe(20);
+		expect(throttledDelayMs(2, policy, () => 0)).toBe(2000);
 	});
 });
 

@@ -265,8 +265,8 @@ describe('ThrottleRegistry', () => {
 		const clock = new FakeClock();
 		const registry = new ThrottleRegistry(1000, clock);
 		const settings = { limit: 5, windowMs: 1000, maxConcurrency: 2 };
-		const keyA = throttleKey('exec-1', 'https://api.mypurecloud.com', 'client');
-		const keyB = throttleKey('exec-2', 'https://api.mypurecloud.com', 'client');
+		const keyA = throttleKey('https://api.mypurecloud.com', 'client-a');
+		const keyB = throttleKey('https://api.mypurecloud.com', 'client-b');
 		const a = registry.get(keyA, settings);
 		expect(registry.get(keyA, settings)).toBe(a);
 		const b = registry.get(keyB, settings);
@@ -284,9 +284,24 @@ describe('ThrottleRegistry', () => {
 		expect(registry.size).toBe(1);
 	});
 
-	it('keys by execution, API host and client id', () => {
-		expect(throttleKey('1', 'https://a', 'x')).not.toBe(throttleKey('1', 'https://a', 'y'));
-		expect(throttleKey('1', 'https://a', 'x')).not.toBe(throttleKey('1', 'https://b', 'x'));
-		expect(throttleKey('1', 'https://a', 'x')).not.toBe(throttleKey('2', 'https://a', 'x'));
+	it('keys by API host and client id only: every execution of a credential shares one budget', () => {
+		expect(throttleKey('https://a', 'x')).not.toBe(throttleKey('https://a', 'y'));
+		expect(throttleKey('https://a', 'x')).not.toBe(throttleKey('https://b', 'x'));
+		expect(throttleKey('https://a', 'x')).toBe(throttleKey('https://a', 'x'));
+	});
+
+	it('a quiet throttle takes the next user settings; a busy one can only be tightened', async () => {
+		const clock = new FakeClock();
+		const registry = new ThrottleRegistry(60_000, clock);
+		const key = throttleKey('https://a', 'x');
+		const shared = registry.get(key, { limit: 10, windowMs: 1000, maxConcurrency: 4 });
+		expect(registry.get(key, { limit: 50, windowMs: 1000, maxConcurrency: 8 })).toBe(shared);
+		expect(shared.currentSettings).toMatchObject({ limit: 50, maxConcurrency: 8 });
+		const permit = await shared.acquire();
+		registry.get(key, { limit: 100, windowMs: 1000, maxConcurrency: 10 });
+		expect(shared.currentSettings).toMatchObject({ limit: 50, maxConcurrency: 8 });
+		registry.get(key, { limit: 5, windowMs: 1000, maxConcurrency: 2 });
+		expect(shared.currentSettings).toMatchObject({ limit: 5, maxConcurrency: 2 });
+		permit.release();
 	});
 });

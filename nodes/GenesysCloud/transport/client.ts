@@ -4,17 +4,33 @@
  */
 import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { ZodTypeAny } from 'zod';
 
 import { linkAbort } from '../abort';
 import { resolveHosts } from '../regions';
-import { bodyExcerpt, GenesysApiError, GenesysRequestRefused, parseErrorBody, STANDALONE_NODE } from './errors';
+import {
+	bodyExcerpt,
+	GenesysApiError,
+	GenesysRequestRefused,
+	parseErrorBody,
+	redirectTarget,
+	STANDALONE_NODE,
+} from './errors';
 import type { GenesysFailureKind } from './errors';
 import { CREDENTIAL_TYPE, N8nSender } from './n8nSender';
 import { checkApiPath, joinApiUrl } from './paths';
-import { DEFAULT_RETRY_POLICY, decideRetry, isIdempotent, isSuccess, parseRetryAfter, UNKNOWN_FAILURE } from './retry';
-import type { AttemptOutcome, GiveUpReason, HttpMethod, RetryPolicy } from './retry';
+import {
+	DEFAULT_RETRY_POLICY,
+	decideRetry,
+	isIdempotent,
+	isRedirect,
+	isSuccess,
+	parseRetryAfter,
+	UNKNOWN_FAILURE,
+} from './retry';
+import type { AttemptOutcome, GiveUpReason, HttpMethod, RetryDecision, RetryPolicy } from './retry';
 import { SenderNetworkError, SenderTokenError } from './sender';
-import { INVALID_CONFIGURATION, isNetworkCode } from './token';
+import { INVALID_CONFIGURATION, INVALID_TOKEN_RESPONSE, isNetworkCode, TOKEN_REDIRECT } from './token';
 import type { HttpSender, QueryParams, SenderResponse } from './sender';
 import { SYSTEM_CLOCK, Throttle, throttleKey, throttleRegistry } from './throttle';
 import type { Clock } from './throttle';
@@ -27,7 +43,8 @@ export interface RequestOptions {
 	body?: unknown;
 	/**
 	 * Safe to send twice? Defaults: GET/PUT/PATCH/DELETE yes, POST no. Pass `true` for POST searches.
-	 * A non-idempotent request is re-sent only when Genesys proves it was not applied (429, 503).
+	 * A non-idempotent request is re-sent only when Genesys proves it was not applied (429); a 5xx, a lost
+	 * answer or a deadline makes it fail with `maybeApplied`.
 	 */
 	idempotent?: boolean;
 	timeoutMs?: number;
@@ -36,7 +53,16 @@ export interface RequestOptions {
 	signal?: AbortSignal;
 	/** Put on errors so n8n pairs them with the item. */
 	itemIndex?: number;
+	/**
+	 * What a 2xx body must look like. A body that does not match (an HTML page, JSON without the expected
+	 * fields) is a GenesysApiError with code `invalid.response`, never data: an empty-looking answer must not
+	 * pass for "nothing found". Not retried; `maybeApplied` for a non-idempotent request.
+	 */
+	responseSchema?: ZodTypeAny;
 }
+
+/** Code of a GenesysApiError for a 2xx whose body is not what the endpoint returns. */
+export const INVALID_RESPONSE = 'invalid.response';
 
 export interface GenesysResponse<T> {
 	status: number;
@@ -120,6 +146,8 @@ export function throttleSettingsOf(settings: ClientSettings): { limit: number; w
 }
 
 interface AttemptResult {
+	/** The URL requested, to resolve a relative Location against. */
+	url?: string;
 	response?: SenderResponse;
 	outcome?: AttemptOutcome;
 	tokenFailure?: SenderTokenError;
@@ -162,7 +190,7 @@ export class GenesysClient {
 
 	/**
 	 * A client for a node execution: the node's `genesysCloudOAuth2Api` credential, and the throttle shared by
-	 * every client of that credential in this execution.
+	 * every client of that credential (API host + client id) in this process, concurrent executions included.
 	 */
 	static async forContext(ctx: IExecuteFunctions, options: ForContextOptions = {}): Promise<GenesysClient> {
 		const node = ctx.getNode();
@@ -177,11 +205,7 @@ export class GenesysClient {
 		}
 		const clientId = typeof credentials.clientId === 'string' ? credentials.clientId : '';
 		const signal = ctx.getExecutionCancelSignal?.() ?? undefined;
-		const throttle = throttleRegistry.get(
-			throttleKey(ctx.getExecutionId(), apiBaseUrl, clientId),
-			throttleSettingsOf(options),
-			signal,
-		);
+		const throttle = throttleRegistry.get(throttleKey(apiBaseUrl, clientId), throttleSettingsOf(options));
 		const sender = new N8nSender(ctx, { ...credentials }, {
 			renewBeforeExpiryMs: options.renewBeforeExpiryMs,
 			now: options.clock?.now,
@@ -229,6 +253,8 @@ export class GenesysClient {
 			rejectedGeneration = undefined;
 			const { response } = result;
 			if (response && isSuccess(response.status)) {
+				const problem = options.responseSchema ? unexpectedBody(options.responseSchema, response.body) : undefined;
+				if (problem !== undefined) throw this.invalidResponse(options, response, problem, idempotent, attempt);
 				return {
 					status: response.status,
 					body: response.body as T,
@@ -246,14 +272,16 @@ export class GenesysClient {
 			const outcome = result.outcome as AttemptOutcome;
 			const elapsedMs = this.clock.now() - startedAt;
 			// A token failure means the API request was never sent: safe to repeat whatever the method.
-			const decision = decideRetry({
-				outcome,
-				attempt,
-				idempotent: idempotent || result.tokenFailure !== undefined,
-				elapsedMs,
-				policy,
-				random: this.random,
-			});
+			const decision: RetryDecision = tokenAnswerUnusable(result.tokenFailure)
+				? { action: 'fail', reason: 'notRetryable' }
+				: decideRetry({
+						outcome,
+						attempt,
+						idempotent: idempotent || result.tokenFailure !== undefined,
+						elapsedMs,
+						policy,
+						random: this.random,
+					});
 			if (decision.action === 'fail') {
 				throw this.failure(options, result, decision.reason, attempt, elapsedMs);
 			}
@@ -315,7 +343,7 @@ export class GenesysClient {
 		if (response.status === 429) this.counters.throttled++;
 		if (response.status >= 500) this.counters.serverErrors++;
 		const retryAfterSec = parseRetryAfter(response.headers['retry-after'], this.clock.now());
-		return { response, outcome: { kind: 'response', status: response.status, retryAfterSec } };
+		return { url, response, outcome: { kind: 'response', status: response.status, retryAfterSec } };
 	}
 
 	/** Network and token failures become outcomes for the retry rules; anything else (cancellation) propagates. */
@@ -345,13 +373,14 @@ export class GenesysClient {
 		const kindFor = (fallback: GenesysFailureKind): GenesysFailureKind => (gaveUp ? 'deadline' : fallback);
 		const outcome = result.outcome as AttemptOutcome;
 		if (result.tokenFailure) {
-			const { status, code } = result.tokenFailure;
+			const { status, code, detail } = result.tokenFailure;
+			const message = tokenMessage(status, code, detail);
 			return new GenesysApiError(this.node, {
 				...base,
 				status,
 				code,
 				kind: 'token',
-				message: gaveUp ? `${tokenMessage(status, code)}, gave up after ${attempts} attempts in ${seconds(elapsedMs)}` : tokenMessage(status, code),
+				message: gaveUp ? `${message}, gave up after ${attempts} attempts in ${seconds(elapsedMs)}` : message,
 				hint: 'Check the Client ID, Client Secret and Region of the Genesys Cloud credential, and that the OAuth client uses the Client Credentials grant.',
 			});
 		}
@@ -391,6 +420,16 @@ export class GenesysClient {
 			retryAfterSec: outcome.retryAfterSec,
 			maybeApplied,
 		};
+		if (reason === 'redirect') {
+			const target = redirectTarget(response.headers.location, result.url ?? this.apiBaseUrl);
+			return new GenesysApiError(this.node, {
+				...common,
+				code: undefined,
+				kind: 'redirect',
+				message: `Genesys Cloud answered HTTP ${response.status}, a redirect to ${target}: redirects are never followed, so nothing was sent there`,
+				hint: 'The access token is only ever sent to the API host of the credential. Check its Region (or API Base URL).',
+			});
+		}
 		if (reason === 'dailyLimit' || reason === 'retryAfterTooLong') {
 			const wait = seconds((outcome.retryAfterSec ?? 0) * 1000);
 			return new GenesysApiError(this.node, {
@@ -410,6 +449,27 @@ export class GenesysClient {
 		});
 	}
 
+	private invalidResponse(
+		options: RequestOptions,
+		response: SenderResponse,
+		problem: string,
+		idempotent: boolean,
+		attempts: number,
+	): GenesysApiError {
+		return new GenesysApiError(this.node, {
+			method: options.method,
+			path: options.path,
+			itemIndex: options.itemIndex,
+			attempts,
+			status: response.status,
+			code: INVALID_RESPONSE,
+			contextId: response.headers['inin-correlation-id'],
+			kind: 'response',
+			maybeApplied: !idempotent,
+			message: `Genesys Cloud answered HTTP ${response.status} with an unexpected body (${problem}), so its content was not used`,
+		});
+	}
+
 	private log(message: string): void {
 		this.logger?.(`Genesys Cloud: ${message}`);
 	}
@@ -423,15 +483,37 @@ function tokenOutcome(error: SenderTokenError, counters: ClientStats): AttemptOu
 	return { kind: 'network', code: error.code as string, sent: true };
 }
 
-function tokenMessage(status: number, code: string | undefined): string {
+/** The token endpoint answered, but not with an error a retry could fix: a redirect, or a 2xx without a token. */
+function tokenAnswerUnusable(failure: SenderTokenError | undefined): boolean {
+	return failure !== undefined && (isSuccess(failure.status) || isRedirect(failure.status));
+}
+
+function tokenMessage(status: number, code: string | undefined, detail?: string): string {
 	if (code === INVALID_CONFIGURATION) {
 		return 'The Genesys Cloud credential is incomplete: it needs a Client ID and a Client Secret';
+	}
+	if (code === TOKEN_REDIRECT || isRedirect(status)) {
+		return `The Genesys Cloud login server answered HTTP ${status}, a redirect${detail ? ` ${detail}` : ''}: redirects are never followed`;
+	}
+	if (code === INVALID_TOKEN_RESPONSE || isSuccess(status)) {
+		return `The Genesys Cloud login server answered HTTP ${status} without an access token (${detail ?? 'no usable access_token and expires_in'})`;
 	}
 	if (status === 0) return `Could not reach the Genesys Cloud login server (${code ?? 'network error'})`;
 	if (status === 400 || status === 401) {
 		return `Genesys Cloud refused the OAuth client credentials (HTTP ${status}${code ? ` ${code}` : ''})`;
 	}
 	return `Genesys Cloud token request failed (HTTP ${status}${code ? ` ${code}` : ''})`;
+}
+
+/** Why a 2xx body does not match its schema, or undefined when it does. */
+function unexpectedBody(schema: ZodTypeAny, body: unknown): string | undefined {
+	if (typeof body === 'string' || Buffer.isBuffer(body)) return 'not JSON';
+	if (body === undefined || body === null) return 'empty';
+	const parsed = schema.safeParse(body);
+	if (parsed.success) return undefined;
+	const issue = parsed.error.issues[0];
+	const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
+	return `${where}: ${issue.message}`.slice(0, 200);
 }
 
 function describeOutcome(outcome: AttemptOutcome): string {

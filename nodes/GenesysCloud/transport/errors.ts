@@ -43,7 +43,9 @@ export type GenesysFailureKind =
 	/** Retries ran out of time or attempts. */
 	| 'deadline'
 	/** The OAuth token could not be obtained. */
-	| 'token';
+	| 'token'
+	/** The API host answered a redirect, which is never followed. */
+	| 'redirect';
 
 export interface GenesysErrorInit {
 	/** HTTP status; 0 when no response was received. */
@@ -198,6 +200,20 @@ export class GenesysRequestRefused extends NodeOperationError {
 		});
 		this.name = 'NodeOperationError';
 		this.path = shown;
+	}
+}
+
+/**
+ * Where a redirect pointed, as `host[:port]` only (path and query may carry anything), resolved against the
+ * URL that was requested; `(no Location)` when there is none or it is unreadable.
+ */
+export function redirectTarget(location: unknown, requestUrl: string): string {
+	if (typeof location !== 'string' || location.trim() === '') return '(no Location)';
+	try {
+		const host = new URL(location.trim(), requestUrl).host;
+		return host === '' ? '(no Location)' : redactSecrets(host.slice(0, 200));
+	} catch {
+		return '(unreadable Location)';
 	}
 }
 

@@ -1,7 +1,7 @@
 /**
  * The transport of every Genesys Cloud node: import from here only.
  */
-export { GenesysClient, throttleSettingsOf } from './client';
+export { GenesysClient, INVALID_RESPONSE, throttleSettingsOf } from './client';
 export type {
 	ClientSettings,
 	ClientStats,

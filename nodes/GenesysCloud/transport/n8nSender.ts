@@ -43,6 +43,10 @@ export class N8nSender extends CredentialSender {
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// A 3xx comes back to the client as a response (an error there), never followed: n8n would
+			// otherwise resend the Authorization header, and a POST's body, to whatever host Location names.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 			timeout: request.timeoutMs,
 			arrayFormat: 'repeat',
 		};
@@ -76,7 +80,7 @@ export function cleanFailure(error: unknown, signal?: AbortSignal): Error {
 	const texts = errorTexts(error);
 	for (const text of texts) {
 		const token = parseTokenFailure(text);
-		if (token) return new SenderTokenError(token.status, token.code);
+		if (token) return new SenderTokenError(token.status, token.code, token.detail);
 	}
 	let code = networkErrorCode(error);
 	if (code === 'UNKNOWN') code = texts.map(codeFromText).find((c): c is string => c !== undefined) ?? 'UNKNOWN';

@@ -24,6 +24,11 @@ export interface RetryPolicy {
 	retryAfterJitterRatio: number;
 	/** Safety net besides the deadline. */
 	maxAttempts: number;
+	/**
+	 * Least wait after a Retry-After of 0, a negative one or a date already past: such a hint says "now", which
+	 * would let one request burn the minute's budget in a second. It then backs off exponentially from here.
+	 */
+	minRetryAfterMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
@@ -35,6 +40,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
 	retryAfterJitterMs: 250,
 	retryAfterJitterRatio: 0.1,
 	maxAttempts: 100,
+	minRetryAfterMs: 1_000,
 };
 
 /** What one attempt produced, reduced to what the rules need. */
@@ -56,7 +62,9 @@ export type GiveUpReason =
 	| 'deadline'
 	| 'attempts'
 	/** Non-idempotent request whose outcome is unknown: the caller must reconcile. */
-	| 'maybeApplied';
+	| 'maybeApplied'
+	/** A 3xx: redirects are never followed (the credentials would go along), nor retried. */
+	| 'redirect';
 
 export type RetryDecision =
 	| { action: 'retry'; delayMs: number; cause: 'throttled' | 'serverError' | 'network' }
@@ -79,16 +87,21 @@ const RETRYABLE_5XX = new Set([502, 503, 504]);
 /** Code of a failure that is not a known network error. */
 export const UNKNOWN_FAILURE = 'UNKNOWN';
 
-/** 503 means the service refused the work, so even a create can be re-sent safely. */
-const NOT_APPLIED_5XX = new Set([503]);
-
-/** Statuses that prove nothing was applied, whatever the method. */
+/**
+ * Statuses that prove nothing was applied, whatever the method: only a 429, which Genesys answers before doing
+ * any work. A 502/503/504 may come from a gateway after the backend committed the write, so a POST answered
+ * with one is not re-sent here: it fails with `maybeApplied` and the caller reconciles.
+ */
 function provesNotApplied(status: number): boolean {
-	return status === 429 || NOT_APPLIED_5XX.has(status);
+	return status === 429;
 }
 
 export function isSuccess(status: number): boolean {
 	return status >= 200 && status < 300;
+}
+
+export function isRedirect(status: number): boolean {
+	return status >= 300 && status < 400;
 }
 
 /** GET/PUT/DELETE/PATCH are safe to repeat; POST is not unless the caller says so (e.g. searches). */
@@ -107,6 +120,8 @@ export function parseRetryAfter(value: unknown, nowMs: number): number | undefin
 	if (typeof text !== 'string' || text.trim() === '') return undefined;
 	const trimmed = text.trim();
 	if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+	// A negative number asks for no wait at all, like 0 (and gets the same minimum).
+	if (/^-\d+(\.\d+)?$/.test(trimmed)) return 0;
 	// Only something shaped like an HTTP date (month names): Date.parse also accepts bare numbers as years.
 	if (!/[a-z]{3}/i.test(trimmed)) return undefined;
 	const date = Date.parse(trimmed);
@@ -114,8 +129,21 @@ export function parseRetryAfter(value: unknown, nowMs: number): number | undefin
 	return Math.max(0, (date - nowMs) / 1000);
 }
 
-/** Wait after a 429: Retry-After plus a little jitter so a crowd of waiters does not restart in lockstep. */
-export function throttledDelayMs(retryAfterSec: number | undefined, policy: RetryPolicy, random: () => number): number {
+/**
+ * Wait after a 429: Retry-After plus a little jitter so a crowd of waiters does not restart in lockstep.
+ * A Retry-After of 0 (or negative, or past) waits at least `minRetryAfterMs`, doubling per attempt.
+ */
+export function throttledDelayMs(
+	retryAfterSec: number | undefined,
+	policy: RetryPolicy,
+	random: () => number,
+	attempt = 1,
+): number {
+	if (retryAfterSec !== undefined && retryAfterSec <= 0) {
+		const floor = { ...policy, baseDelayMs: policy.minRetryAfterMs, maxDelayMs: Math.max(policy.maxDelayMs, policy.minRetryAfterMs) };
+		// Equal jitter keeps half of the step fixed: double the floor so even the fixed half honours it.
+		return Math.max(policy.minRetryAfterMs, backoffDelayMs(attempt + 1, floor, random));
+	}
 	const baseMs = retryAfterSec === undefined ? policy.defaultRetryAfterMs : retryAfterSec * 1000;
 	const jitterCap = Math.min(policy.retryAfterJitterMs, baseMs * policy.retryAfterJitterRatio);
 	return Math.ceil(baseMs + random() * jitterCap);
@@ -148,19 +176,20 @@ function plan(input: DecisionInput): RetryDecision {
 		return { action: 'retry', delayMs: backoffDelayMs(input.attempt, policy, random), cause: 'network' };
 	}
 	const { status, retryAfterSec } = outcome;
+	if (isRedirect(status)) return { action: 'fail', reason: 'redirect' };
 	if (status >= 500 && !input.idempotent && !provesNotApplied(status)) {
 		return { action: 'fail', reason: 'maybeApplied' };
 	}
 	const waitTooLong = retryAfterSec !== undefined && retryAfterSec > policy.maxRetryAfterSec;
 	if (status === 429) {
 		if (waitTooLong) return { action: 'fail', reason: 'dailyLimit' };
-		return { action: 'retry', delayMs: throttledDelayMs(retryAfterSec, policy, random), cause: 'throttled' };
+		return { action: 'retry', delayMs: throttledDelayMs(retryAfterSec, policy, random, input.attempt), cause: 'throttled' };
 	}
 	if (!RETRYABLE_5XX.has(status)) return { action: 'fail', reason: 'notRetryable' };
 	if (waitTooLong) return { action: 'fail', reason: 'retryAfterTooLong' };
 	const delayMs =
 		retryAfterSec !== undefined
-			? throttledDelayMs(retryAfterSec, policy, random)
+			? throttledDelayMs(retryAfterSec, policy, random, input.attempt)
 			: backoffDelayMs(input.attempt, policy, random);
 	return { action: 'retry', delayMs, cause: 'serverError' };
 }

@@ -64,6 +64,8 @@ export class SenderTokenError extends Error {
 	constructor(
 		readonly status: number,
 		readonly code: string | undefined,
+		/** What the token failure said beyond status and code (already redacted), e.g. where a redirect pointed. */
+		readonly detail?: string,
 	) {
 		super(`Token request failed${status > 0 ? ` with HTTP ${status}` : ''}${code ? ` (${code})` : ''}`);
 		this.name = 'SenderTokenError';

@@ -1,5 +1,5 @@
 /**
- * Pacing shared by every request of one credential in one execution:
+ * Pacing shared by every request of one credential in this process (every execution and node using it):
  * - a rolling window: at most `limit` request starts in ANY interval of `windowMs` (exact, no burst credit);
  * - a concurrency cap: never more than `maxConcurrency` requests in flight;
  * - a shared pause: after a 429, no request starts before Retry-After has passed.
@@ -146,6 +146,19 @@ export class Throttle {
 		};
 	}
 
+	/** Nothing in flight and nobody waiting (a pause or recent starts may still apply). */
+	isQuiet(): boolean {
+		return this.inFlight === 0 && this.queue.length === 0;
+	}
+
+	/**
+	 * Takes these settings as they are, looser or stricter. For a quiet throttle only (nobody else is using it
+	 * right now); the recent starts and any pause still count under the new settings.
+	 */
+	reconfigure(settings: ThrottleSettings): void {
+		this.settings = checkSettings(settings);
+	}
+
 	/** Nothing running, waiting or paused, and unused for `idleMs`. */
 	isIdle(now: number, idleMs: number): boolean {
 		return (
@@ -272,8 +285,10 @@ export class Throttle {
 }
 
 /**
- * One throttle per credential and execution, so every node and item of a run shares one budget.
- * Entries left idle are dropped lazily on the next lookup.
+ * One throttle per credential in the process, so every node, item and concurrent execution using it shares one
+ * budget (Genesys counts requests per token, and n8n keeps one token per credential). A run that starts while
+ * others are using the throttle can only tighten it; one that starts while it is quiet sets it to its own
+ * settings. Entries left idle are dropped lazily on the next lookup.
  */
 export class ThrottleRegistry {
 	private readonly entries = new Map<string, Throttle>();
@@ -283,14 +298,19 @@ export class ThrottleRegistry {
 		private readonly clock: Partial<Clock> = {},
 	) {}
 
-	get(key: string, settings: ThrottleSettings, signal?: AbortSignal): Throttle {
+	/**
+	 * The shared throttle of `key`. It listens to no execution's signal: each request passes its own to
+	 * `acquire`, so a stopped execution leaves the others' waits alone.
+	 */
+	get(key: string, settings: ThrottleSettings): Throttle {
 		this.evictIdle();
 		const existing = this.entries.get(key);
 		if (existing) {
-			existing.tighten(settings);
+			if (existing.isQuiet()) existing.reconfigure(settings);
+			else existing.tighten(settings);
 			return existing;
 		}
-		const created = new Throttle(settings, this.clock, signal);
+		const created = new Throttle(settings, this.clock);
 		this.entries.set(key, created);
 		return created;
 	}
@@ -309,7 +329,7 @@ export class ThrottleRegistry {
 
 export const throttleRegistry = new ThrottleRegistry();
 
-/** Registry key: execution + API host + OAuth client (never the secret). */
-export function throttleKey(executionId: string, apiBaseUrl: string, clientId: string): string {
-	return JSON.stringify([executionId, apiBaseUrl, clientId]);
+/** Registry key: API host + OAuth client (never the secret). */
+export function throttleKey(apiBaseUrl: string, clientId: string): string {
+	return JSON.stringify([apiBaseUrl, clientId]);
 }

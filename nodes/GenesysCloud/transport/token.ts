@@ -9,7 +9,7 @@ import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IN8nHttpFullRe
 import { z } from 'zod';
 
 import { resolveHosts } from '../regions';
-import { redactSecrets } from './errors';
+import { redactSecrets, redirectTarget } from './errors';
 
 /** Names of the credential's hidden fields that hold the token; the transport reads them too. */
 export const ACCESS_TOKEN_FIELD = 'accessToken';
@@ -71,7 +71,15 @@ function tokenFailureMessage(status: number, oauthError: string | undefined, det
 export interface TokenFailure {
 	status: number;
 	code?: string;
+	/** The text after the status and code, when there is one. */
+	detail?: string;
 }
+
+/** OAuth-style code of a token endpoint that answered a redirect (never followed: Basic id:secret would go along). */
+export const TOKEN_REDIRECT = 'redirect';
+
+/** OAuth-style code of a 2xx token answer without a usable access_token / expires_in. */
+export const INVALID_TOKEN_RESPONSE = 'invalid_token_response';
 
 /**
  * Recognises a token failure in any text n8n kept of it. n8n 1.x drops the `cause` of wrapped errors,
@@ -81,8 +89,8 @@ export function parseTokenFailure(text: string): TokenFailure | undefined {
 	const index = text.indexOf(TOKEN_FAILURE_PREFIX);
 	if (index < 0) return undefined;
 	const rest = text.slice(index + TOKEN_FAILURE_PREFIX.length);
-	const http = /^: HTTP (\d{3})(?: ([\w.-]+))?/.exec(rest);
-	if (http) return { status: Number(http[1]), code: http[2] };
+	const http = /^: HTTP (\d{3})(?: ([\w.-]+))?(?: - ([^\n]*))?/.exec(rest);
+	if (http) return { status: Number(http[1]), code: http[2], detail: http[3]?.slice(0, 300) };
 	const network = /^: network error ([\w.-]+)/.exec(rest);
 	if (network) return { status: 0, code: network[1] };
 	if (rest.startsWith(`: ${INVALID_CONFIGURATION}`)) return { status: 0, code: INVALID_CONFIGURATION };
@@ -150,6 +158,9 @@ async function fetchToken(
 			body: 'grant_type=client_credentials',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// A redirect is reported, never followed: the Basic header (id and secret) would go along.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 			timeout: TOKEN_REQUEST_TIMEOUT_MS,
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
@@ -157,10 +168,18 @@ async function fetchToken(
 		failureCode = networkErrorCode(error);
 	}
 	if (response === undefined) throw new GenesysTokenError(0, failureCode);
-	return interpretTokenResponse(response, sentAt);
+	return interpretTokenResponse(response, sentAt, url);
 }
 
-export function interpretTokenResponse(response: IN8nHttpFullResponse, sentAt: number): IssuedToken {
+export function interpretTokenResponse(response: IN8nHttpFullResponse, sentAt: number, url = ''): IssuedToken {
+	if (response.statusCode >= 300 && response.statusCode < 400) {
+		const location = readHeader(response.headers, 'location');
+		throw new GenesysTokenError(
+			response.statusCode,
+			TOKEN_REDIRECT,
+			`to ${redirectTarget(location, url)}, not followed (the request carries the client secret)`,
+		);
+	}
 	const body = parseJson(response.body);
 	if (response.statusCode < 200 || response.statusCode >= 300) {
 		const oauth = oauthErrorSchema.safeParse(body);
@@ -170,12 +189,26 @@ export function interpretTokenResponse(response: IN8nHttpFullResponse, sentAt: n
 	}
 	const parsed = tokenResponseSchema.safeParse(body);
 	if (!parsed.success) {
-		throw new GenesysTokenError(response.statusCode, 'invalid_token_response', 'the response has no usable access_token / expires_in');
+		throw new GenesysTokenError(
+			response.statusCode,
+			INVALID_TOKEN_RESPONSE,
+			typeof body === 'object' && body !== null
+				? 'the answer has no usable access_token and expires_in'
+				: 'the answer is not JSON',
+		);
 	}
 	return {
 		[ACCESS_TOKEN_FIELD]: parsed.data.access_token,
 		[TOKEN_EXPIRES_AT_FIELD]: Math.floor(sentAt + parsed.data.expires_in * 1000),
 	};
+}
+
+function readHeader(headers: unknown, name: string): unknown {
+	if (typeof headers !== 'object' || headers === null) return undefined;
+	for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+		if (key.toLowerCase() === name) return Array.isArray(value) ? value[0] : value;
+	}
+	return undefined;
 }
 
 function parseJson(body: unknown): unknown {
