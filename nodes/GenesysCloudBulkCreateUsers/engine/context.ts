@@ -56,6 +56,8 @@ export interface RunContext {
 	directory: Map<string, string>;
 	/** Set once no request can succeed any more (daily limit, credentials rejected). */
 	stop: { error?: ResultError };
+	/** The `version` of a user as its clean create returned it: what an untouched new user holds. */
+	newUserVersion?: number;
 	counters: EngineCounters;
 }
 

@@ -131,7 +131,7 @@ async function createStage(ctx: RunContext, work: RowWork): Promise<GenesysUser 
 			work.result.steps.push({
 				step: 'create',
 				status: 'skipped',
-				detail: `email already in use by ${outcome.user.state ?? 'existing'} user ${outcome.user.id}`,
+				detail: outcome.detail ?? `email already in use by ${outcome.user.state ?? 'existing'} user ${outcome.user.id}`,
 			});
 			return outcome.user;
 		case 'failed':

@@ -14,7 +14,7 @@ import { isGenesysError, redactSecrets } from '../../GenesysCloud/transport';
 import type { UserState } from '../../GenesysCloud/userSearch';
 import { searchUsers, searchValues, USER_STATES } from '../../GenesysCloud/userSearch';
 import { clip } from '../input/limits';
-import type { UpdateUserBody } from '../input/schema';
+import type { CreateUserBody, UpdateUserBody } from '../input/schema';
 import {
 	CreateUserSchema,
 	QueueMembersBodySchema,
@@ -27,6 +27,7 @@ import {
 import type { FollowUpStep, ValidRow } from '../types';
 import type { RowWork, RunContext } from './context';
 import { isCancelled, pause } from './context';
+import { judgeOwnership, NEW_USER_VERSION } from './ownership';
 
 // ---- The user as Genesys returns it ----------------------------------------------------------------------
 
@@ -183,6 +184,9 @@ export async function findUserByEmail(
 	}
 }
 
+/** When the user was written by this run, if it was: user-scoped 404s are "not visible yet" for a while. */
+export type FreshUser = Pick<RowWork, 'freshSince'>;
+
 // ---- Consistency and version -------------------------------------------------------------------------------
 
 /**
@@ -190,7 +194,7 @@ export async function findUserByEmail(
  * `consistencyWindowMs` ago (terraform retries reads and role grants on 404). Any other failure, or a 404 on
  * an older user, is thrown.
  */
-async function withConsistency<T>(ctx: RunContext, work: RowWork, send: () => Promise<T>): Promise<T> {
+async function withConsistency<T>(ctx: RunContext, work: FreshUser, send: () => Promise<T>): Promise<T> {
 	for (let attempt = 0; ; attempt++) {
 		const sent = await settle(send);
 		if (sent.ok) return sent.value;
@@ -201,14 +205,14 @@ async function withConsistency<T>(ctx: RunContext, work: RowWork, send: () => Pr
 	}
 }
 
-function consistencyWait(ctx: RunContext, work: RowWork, error: unknown, attempt: number): number | undefined {
+function consistencyWait(ctx: RunContext, work: FreshUser, error: unknown, attempt: number): number | undefined {
 	if (work.freshSince === undefined || isCancelled(ctx)) return undefined;
 	if (!isNotFound(errorFacts(error))) return undefined;
 	return nextWait(attempt, ctx.clock.now(), work.freshSince + ctx.timing.consistencyWindowMs, ctx.timing);
 }
 
 /** GET /api/v2/users/{id}; deleted users are only returned when asked for with ?state=deleted. */
-export async function getUser(ctx: RunContext, work: RowWork, userId: string, deleted = false): Promise<GenesysUser> {
+export async function getUser(ctx: RunContext, work: FreshUser, userId: string, deleted = false): Promise<GenesysUser> {
 	const user = await withConsistency(ctx, work, () =>
 		ctx.api.request<GenesysUser>({
 			method: 'GET',
@@ -269,23 +273,28 @@ export const USERS_PATH = '/api/v2/users';
 export type CreateOutcome =
 	/** The user exists because of this run; `detail` says how it was confirmed when not by a plain 200. */
 	| { kind: 'created'; user: GenesysUser; startedAt: number; detail?: string }
-	/** Another user already held the email (a race, or a lookup that missed it): the existing-user policy applies. */
-	| { kind: 'conflict'; user: GenesysUser }
+	/**
+	 * Another user holds the email (a race, or a lookup that missed it), or a user found after a lost answer is
+	 * not provably this run's (`detail` says why): the existing-user policy applies.
+	 */
+	| { kind: 'conflict'; user: GenesysUser; detail?: string }
 	| { kind: 'failed'; error: unknown };
 
 /**
- * POST /api/v2/users with one CreateUser, never creating a user twice and never losing one.
+ * POST /api/v2/users with one CreateUser, never creating a user twice and never claiming someone else's.
  *
- * The transport does not re-send a create whose outcome is unknown (dropped connection, lost response,
- * 5xx): it throws with `maybeApplied`. Re-posting is then safe because Genesys refuses a second user with the
- * same email (409 general.conflict, soft-deleted users included). A 409 after such an attempt means the earlier
- * attempt landed: the user is looked up by email and reported as created.
+ * The transport does not re-send a create whose outcome is unknown (a 5xx, a dropped connection, a lost
+ * answer): it throws with `maybeApplied`. Re-posting is then safe because Genesys refuses a second user with
+ * the same email (409 general.conflict, soft-deleted users included). A 200 on a re-POST is this run's user.
+ * A 409 after such an attempt, or attempts running out, leaves two possibilities: the earlier attempt landed,
+ * or someone else holds the email. The user is then found by email, read afresh, and claimed only on the
+ * evidence of ownership.ts; otherwise it is a conflict and the existing-user policy applies.
  */
 export async function createUser(ctx: RunContext, row: ValidRow): Promise<CreateOutcome> {
 	// One CreateUser object, checked against its schema whatever built it.
 	const body = CreateUserSchema.parse(row.create);
 	const startedAt = ctx.clock.now();
-	let ambiguous = false;
+	let lost: unknown;
 	for (let attempt = 1; ; attempt++) {
 		try {
 			const user = await ctx.api.request<GenesysUser>({
@@ -295,54 +304,75 @@ export async function createUser(ctx: RunContext, row: ValidRow): Promise<Create
 				idempotent: false,
 			});
 			if (isUser(user)) {
-				if (ambiguous) ctx.counters.reconciledCreates++;
+				if (typeof user.version === 'number') ctx.newUserVersion ??= user.version;
+				if (lost !== undefined) ctx.counters.reconciledCreates++;
 				return {
 					kind: 'created',
 					user,
 					startedAt,
-					detail: ambiguous ? 'created on a retry after a lost response' : undefined,
+					detail: lost !== undefined ? 'created on a retry after a lost response' : undefined,
 				};
 			}
 			// A 2xx without a user body: the create happened, so find what it made.
-			return await confirmCreated(ctx, row, startedAt, new Error('Genesys Cloud answered the create without a user'));
+			return await reconcileCreate(ctx, body, startedAt, new Error('Genesys Cloud answered the create without a user'), true);
 		} catch (error) {
 			const facts = errorFacts(error);
-			if (isConflict(facts)) return await resolveConflict(ctx, row, startedAt, ambiguous, error);
+			if (isConflict(facts)) {
+				return lost === undefined
+					? await resolveConflict(ctx, row, error)
+					: await reconcileCreate(ctx, body, startedAt, error, true);
+			}
 			if (!facts.maybeApplied || isCancelled(ctx)) return { kind: 'failed', error };
-			ambiguous = true;
-			if (attempt >= ctx.timing.createAttempts) return await confirmCreated(ctx, row, startedAt, error);
+			lost = error;
+			if (attempt >= ctx.timing.createAttempts) return await reconcileCreate(ctx, body, startedAt, error, false);
 		}
 	}
 }
 
-/** 409 on create: either our own earlier attempt landed, or someone else holds the email. */
-async function resolveConflict(
-	ctx: RunContext,
-	row: ValidRow,
-	startedAt: number,
-	ambiguous: boolean,
-	conflict: unknown,
-): Promise<CreateOutcome> {
+/** 409 on a first create, whose answer was clear: someone else holds the email. */
+async function resolveConflict(ctx: RunContext, row: ValidRow, conflict: unknown): Promise<CreateOutcome> {
 	const found = await findUserByEmail(ctx, row.email, { waitForLag: true });
 	if (!found) return { kind: 'failed', error: conflict };
-	if (ambiguous && !isDeleted(found)) {
-		ctx.counters.reconciledCreates++;
-		return { kind: 'created', user: found, startedAt, detail: 'response lost; the user was found by email' };
-	}
 	return { kind: 'conflict', user: found };
 }
 
-/** Out of attempts with the outcome still unknown: the user exists only if search finds it. */
-async function confirmCreated(
+/**
+ * A create whose answer was lost: the user holding the email is this run's only on the evidence of
+ * ownership.ts, read afresh by id (the search index lags behind writes, a PATCH by someone else included).
+ * `known`: Genesys said the email is held (409), so search is waited on while it lags.
+ */
+async function reconcileCreate(
 	ctx: RunContext,
-	row: ValidRow,
+	sent: CreateUserBody,
 	startedAt: number,
 	cause: unknown,
+	known: boolean,
 ): Promise<CreateOutcome> {
-	const found = await findUserByEmail(ctx, row.email, { waitForLag: true, accept: (user) => !isDeleted(user) });
-	if (!found || isDeleted(found)) return { kind: 'failed', error: cause };
+	// A 409 says the email is held, by a live or a deleted user; otherwise only a live user is of use.
+	const found = await findUserByEmail(ctx, sent.email, {
+		waitForLag: true,
+		accept: known ? undefined : (user) => !isDeleted(user),
+	});
+	if (!found) return { kind: 'failed', error: cause };
+	if (isDeleted(found)) {
+		return known ? { kind: 'conflict', user: found } : { kind: 'failed', error: cause };
+	}
+	const current = await getUser(ctx, { freshSince: startedAt }, found.id);
+	const verdict = judgeOwnership(sent, current, ctx.newUserVersion ?? NEW_USER_VERSION);
+	if (!verdict.ours) {
+		return {
+			kind: 'conflict',
+			user: current,
+			detail: `the create's answer was lost and user ${current.id} holds the email, but it is not provably this run's: ${verdict.reason}`,
+		};
+	}
 	ctx.counters.reconciledCreates++;
-	return { kind: 'created', user: found, startedAt, detail: 'response lost; the user was found by email' };
+	return {
+		kind: 'created',
+		user: current,
+		startedAt,
+		detail: 'response lost; the user found by email holds exactly what was sent and is unchanged since',
+	};
 }
 
 // ---- Restore -----------------------------------------------------------------------------------------------
