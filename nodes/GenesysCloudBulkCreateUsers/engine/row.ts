@@ -278,10 +278,18 @@ function cancelledError(): { message: string; code: string } {
 	return { message: 'The execution was cancelled before this work was done', code: 'execution.cancelled' };
 }
 
+/** A row the execution was stopped before: nothing was sent for it. */
+function stoppedBeforeStart(): ResultError {
+	return {
+		message: 'Not started: the execution was stopped before this row began, so nothing was sent for it. Run the workflow again to process it.',
+		code: 'execution.cancelled',
+	};
+}
+
 /** A row the run never got to start. */
 export function notStartedResult(ctx: RunContext, row: ValidRow): UserResult {
 	const reason: ResultError = ctx.stop.error
 		? { ...ctx.stop.error, message: `Not processed: ${ctx.stop.error.message}` }
-		: cancelledError();
+		: stoppedBeforeStart();
 	return { status: 'failed', row: row.row, email: row.email, steps: [], error: { ...reason, field: undefined } };
 }

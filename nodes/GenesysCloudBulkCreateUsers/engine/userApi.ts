@@ -8,7 +8,7 @@
 import { nextWait } from '../../GenesysCloud/backoff';
 import { pathSegment } from '../../GenesysCloud/genesysApi';
 import { chunk } from '../../GenesysCloud/pool';
-import { messageOf } from '../../GenesysCloud/resultError';
+import { messageOf, OutcomeUnknownError } from '../../GenesysCloud/resultError';
 import { settle } from '../../GenesysCloud/settle';
 import { isGenesysError, redactSecrets } from '../../GenesysCloud/transport';
 import type { UserState } from '../../GenesysCloud/userSearch';
@@ -291,6 +291,34 @@ export type CreateOutcome =
  * evidence of ownership.ts; otherwise it is a conflict and the existing-user policy applies.
  */
 export async function createUser(ctx: RunContext, row: ValidRow): Promise<CreateOutcome> {
+	const outcome = await settle(() => sendCreate(ctx, row));
+	if (outcome.ok) return outcome.value;
+	if (isCancelled(ctx) && !isDefiniteAnswer(outcome.error)) return { kind: 'failed', error: createStopped() };
+	throw outcome.error;
+}
+
+/**
+ * The execution was stopped while the create was on the wire (or being reconciled): whether Genesys made the
+ * user is unknown. A rerun looks the email up, so it finds the user if it was made.
+ */
+export function createStopped(): OutcomeUnknownError {
+	return new OutcomeUnknownError(
+		'Stopped while this user was being created: Genesys Cloud may have created it. Run the workflow again to ' +
+			'finish the row: the rerun looks the email up first (set "If User Exists" to "Update" to complete the ' +
+			"follow-ups of a user that was created).",
+		STOPPED_CODE,
+	);
+}
+
+export const STOPPED_CODE = 'execution.cancelled';
+
+/** A Genesys answer that says what happened (a 4xx, a 5xx given up on is not): no stop changes it. */
+function isDefiniteAnswer(error: unknown): boolean {
+	const facts = errorFacts(error);
+	return facts.status !== undefined && facts.status > 0 && !facts.maybeApplied;
+}
+
+async function sendCreate(ctx: RunContext, row: ValidRow): Promise<CreateOutcome> {
 	// One CreateUser object, checked against its schema whatever built it.
 	const body = CreateUserSchema.parse(row.create);
 	const startedAt = ctx.clock.now();
@@ -322,7 +350,9 @@ export async function createUser(ctx: RunContext, row: ValidRow): Promise<Create
 					? await resolveConflict(ctx, row, error)
 					: await reconcileCreate(ctx, body, startedAt, error, true);
 			}
-			if (!facts.maybeApplied || isCancelled(ctx)) return { kind: 'failed', error };
+			// Stopped with the POST on the wire (or queued for it: the transport cannot say which): unknown.
+			if (isCancelled(ctx) && !isDefiniteAnswer(error)) return { kind: 'failed', error: createStopped() };
+			if (!facts.maybeApplied) return { kind: 'failed', error };
 			lost = error;
 			if (attempt >= ctx.timing.createAttempts) return await reconcileCreate(ctx, body, startedAt, error, false);
 		}
