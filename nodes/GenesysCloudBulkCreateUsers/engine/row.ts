@@ -17,6 +17,7 @@ import type { ResultError } from '../../GenesysCloud/resultError';
 import { toResultError } from '../../GenesysCloud/resultError';
 import type { Progress } from '../outputs/progress';
 import type { FollowUpStep, StepResult, UserResult, ValidRow } from '../types';
+import { UNAVAILABLE_CODE } from './breaker';
 import type { MainOutcome, RowWork, RunContext } from './context';
 import { isCancelled } from './context';
 import type { Action } from './policy';
@@ -286,10 +287,19 @@ function stoppedBeforeStart(): ResultError {
 	};
 }
 
+/** Why a row was not started when the run had to stop (daily limit, credentials, Genesys unavailable). */
+function notStartedBecause(stop: ResultError): ResultError {
+	if (stop.code === UNAVAILABLE_CODE) {
+		return {
+			...stop,
+			message: `Not started: Genesys unavailable, so nothing was sent for this row (${stop.message}). Run the workflow again once Genesys Cloud answers.`,
+		};
+	}
+	return { ...stop, message: `Not processed: ${stop.message}` };
+}
+
 /** A row the run never got to start. */
 export function notStartedResult(ctx: RunContext, row: ValidRow): UserResult {
-	const reason: ResultError = ctx.stop.error
-		? { ...ctx.stop.error, message: `Not processed: ${ctx.stop.error.message}` }
-		: stoppedBeforeStart();
+	const reason: ResultError = ctx.stop.error ? notStartedBecause(ctx.stop.error) : stoppedBeforeStart();
 	return { status: 'failed', row: row.row, email: row.email, steps: [], error: { ...reason, field: undefined } };
 }

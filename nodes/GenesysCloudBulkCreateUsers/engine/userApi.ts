@@ -293,7 +293,7 @@ export type CreateOutcome =
 export async function createUser(ctx: RunContext, row: ValidRow): Promise<CreateOutcome> {
 	const outcome = await settle(() => sendCreate(ctx, row));
 	if (outcome.ok) return outcome.value;
-	if (isCancelled(ctx) && !isDefiniteAnswer(outcome.error)) return { kind: 'failed', error: createStopped() };
+	if (isCancelled(ctx) && !isDefiniteAnswer(outcome.error)) return { kind: 'failed', error: createStopped(ctx) };
 	throw outcome.error;
 }
 
@@ -301,13 +301,21 @@ export async function createUser(ctx: RunContext, row: ValidRow): Promise<Create
  * The execution was stopped while the create was on the wire (or being reconciled): whether Genesys made the
  * user is unknown. A rerun looks the email up, so it finds the user if it was made.
  */
-export function createStopped(): OutcomeUnknownError {
-	return new OutcomeUnknownError(
-		'Stopped while this user was being created: Genesys Cloud may have created it. Run the workflow again to ' +
-			'finish the row: the rerun looks the email up first (set "If User Exists" to "Update" to complete the ' +
-			"follow-ups of a user that was created).",
-		STOPPED_CODE,
-	);
+const RERUN =
+	'Run the workflow again to finish the row: the rerun looks the email up first (set "If User Exists" to ' +
+	'"Update" to complete the follow-ups of a user that was created).';
+
+export function createStopped(ctx: Pick<RunContext, 'stop'>): OutcomeUnknownError {
+	const rerun = RERUN;
+	const stop = ctx.stop.error;
+	if (stop?.code !== undefined && stop.code !== STOPPED_CODE) {
+		// The run stopped on its own (Genesys unavailable, a daily limit): say why.
+		return new OutcomeUnknownError(
+			`The run stopped while this user was being created (${stop.message}): Genesys Cloud may have created it. ${rerun}`,
+			stop.code,
+		);
+	}
+	return new OutcomeUnknownError(`Stopped while this user was being created: Genesys Cloud may have created it. ${rerun}`, STOPPED_CODE);
 }
 
 export const STOPPED_CODE = 'execution.cancelled';
@@ -342,21 +350,45 @@ async function sendCreate(ctx: RunContext, row: ValidRow): Promise<CreateOutcome
 				};
 			}
 			// A 2xx without a user body: the create happened, so find what it made.
-			return await reconcileCreate(ctx, body, startedAt, new Error('Genesys Cloud answered the create without a user'), true);
+			return await reconcileOrUnknown(ctx, body, startedAt, new Error('Genesys Cloud answered the create without a user'), true);
 		} catch (error) {
 			const facts = errorFacts(error);
 			if (isConflict(facts)) {
 				return lost === undefined
 					? await resolveConflict(ctx, row, error)
-					: await reconcileCreate(ctx, body, startedAt, error, true);
+					: await reconcileOrUnknown(ctx, body, startedAt, error, true);
 			}
 			// Stopped with the POST on the wire (or queued for it: the transport cannot say which): unknown.
-			if (isCancelled(ctx) && !isDefiniteAnswer(error)) return { kind: 'failed', error: createStopped() };
+			if (isCancelled(ctx) && !isDefiniteAnswer(error)) return { kind: 'failed', error: createStopped(ctx) };
 			if (!facts.maybeApplied) return { kind: 'failed', error };
 			lost = error;
-			if (attempt >= ctx.timing.createAttempts) return await reconcileCreate(ctx, body, startedAt, error, false);
+			if (attempt >= ctx.timing.createAttempts) return await reconcileOrUnknown(ctx, body, startedAt, error, false);
 		}
 	}
+}
+
+/**
+ * reconcileCreate, whose own requests may fail too: the create's outcome then stays unknown, and the row says
+ * so (maybeApplied) rather than reporting the lookup's error as if nothing had been sent.
+ */
+async function reconcileOrUnknown(
+	ctx: RunContext,
+	sent: CreateUserBody,
+	startedAt: number,
+	cause: unknown,
+	known: boolean,
+): Promise<CreateOutcome> {
+	const reconciled = await settle(() => reconcileCreate(ctx, sent, startedAt, cause, known));
+	if (reconciled.ok) return reconciled.value;
+	if (isCancelled(ctx)) return { kind: 'failed', error: createStopped(ctx) };
+	const facts = errorFacts(reconciled.error);
+	return {
+		kind: 'failed',
+		error: new OutcomeUnknownError(
+			`The create's answer was lost and looking the user up failed too (${facts.message}): Genesys Cloud may have created it. ${RERUN}`,
+			facts.code ?? 'create.unconfirmed',
+		),
+	};
 }
 
 /** 409 on a first create, whose answer was clear: someone else holds the email. */
