@@ -96,6 +96,7 @@ export function plainRequestHelper(): IHttpRequestHelper {
 					headers,
 					body,
 					timeoutMs: options.timeout,
+					signal: options.abortSignal as AbortSignal | undefined,
 				});
 				if (!options.ignoreHttpStatusErrors && response.status >= 400) {
 					throw Object.assign(new Error(`Request failed with status code ${response.status}`), {

@@ -5,8 +5,10 @@ import {
 	GenesysApiError,
 	GenesysRequestRefused,
 	isGenesysError,
+	isOutageFailure,
 	parseErrorBody,
 	redactSecrets,
+	redirectTarget,
 	STANDALONE_NODE,
 } from '../../nodes/GenesysCloud/transport/errors';
 import { checkApiPath, joinApiUrl } from '../../nodes/GenesysCloud/transport/paths';
@@ -226,5 +228,38 @@ describe('cleanFailure (what the n8n sender throws instead of n8n errors)', () =
 		const reason = new Error('cancelled by user');
 		controller.abort(reason);
 		expect(cleanFailure(new Error('canceled'), controller.signal)).toBe(reason);
+	});
+});
+
+describe('isOutageFailure', () => {
+	const make = (init: Partial<ConstructorParameters<typeof GenesysApiError>[1]>) =>
+		new GenesysApiError(STANDALONE_NODE, { status: 0, message: 'x', method: 'POST', path: '/api/v2/users', ...init });
+
+	it('counts 5xx and missing answers (network, deadline, login host unreachable)', () => {
+		expect(isOutageFailure(make({ status: 503 }))).toBe(true);
+		expect(isOutageFailure(make({ status: 502, maybeApplied: true }))).toBe(true);
+		expect(isOutageFailure(make({ code: 'ECONNRESET', kind: 'network' }))).toBe(true);
+		expect(isOutageFailure(make({ code: 'ETIMEDOUT', kind: 'deadline' }))).toBe(true);
+		expect(isOutageFailure(make({ code: 'ECONNREFUSED', kind: 'token' }))).toBe(true);
+	});
+
+	it('does not count throttling, refusals, redirects, bad answers, bad setup or non-Genesys errors', () => {
+		expect(isOutageFailure(make({ status: 429, kind: 'deadline' }))).toBe(false);
+		expect(isOutageFailure(make({ status: 429, kind: 'dailyLimit' }))).toBe(false);
+		expect(isOutageFailure(make({ status: 409, code: 'general.conflict' }))).toBe(false);
+		expect(isOutageFailure(make({ status: 307, kind: 'redirect' }))).toBe(false);
+		expect(isOutageFailure(make({ status: 200, code: 'invalid.response' }))).toBe(false);
+		expect(isOutageFailure(make({ code: 'invalid_configuration', kind: 'token' }))).toBe(false);
+		expect(isOutageFailure(make({ code: 'UNKNOWN', kind: 'network' }))).toBe(false);
+		expect(isOutageFailure(new Error('ECONNRESET'))).toBe(false);
+	});
+});
+
+describe('redirectTarget', () => {
+	it('names only the host, resolved against the request URL', () => {
+		expect(redirectTarget('https://evil.example:8443/steal?token=abc', 'https://api.mypurecloud.com/api/v2/users')).toBe('evil.example:8443');
+		expect(redirectTarget('/login', 'https://api.mypurecloud.com/api/v2/users')).toBe('api.mypurecloud.com');
+		expect(redirectTarget(undefined, 'https://api.mypurecloud.com')).toBe('(no Location)');
+		expect(redirectTarget('http://[bad', 'https://api.mypurecloud.com')).toBe('(unreadable Location)');
 	});
 });

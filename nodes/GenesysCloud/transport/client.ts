@@ -7,6 +7,7 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions, INode } from 'n
 import type { ZodTypeAny } from 'zod';
 
 import { linkAbort } from '../abort';
+import { startDeadline } from './deadline';
 import { resolveHosts } from '../regions';
 import {
 	bodyExcerpt,
@@ -316,14 +317,18 @@ export class GenesysClient {
 	): Promise<AttemptResult> {
 		const permit = await this.throttle.acquire(signal);
 		this.counters.requests++;
+		const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+		// Wall-clock limit of this attempt, token fetch, headers and body included: n8n's `timeout` only
+		// notices a silent socket, not one that trickles bytes.
+		const deadline = startDeadline(timeoutMs, signal);
 		const sent = await this.sender
 			.send({
 				method: options.method,
 				url,
 				qs: options.qs,
 				body: options.body,
-				timeoutMs: options.timeoutMs ?? this.timeoutMs,
-				signal,
+				timeoutMs,
+				signal: deadline.signal,
 				rejectedGeneration,
 				onDispatch: permit.restamp,
 			})
@@ -336,8 +341,11 @@ export class GenesysClient {
 				},
 				(error: unknown): { error: unknown } => ({ error }),
 			)
-			.finally(permit.release);
-		if ('error' in sent) return this.classifyFailure(sent.error, signal);
+			.finally(() => {
+				permit.release();
+				deadline.dispose();
+			});
+		if ('error' in sent) return this.classifyFailure(sent.error, signal, deadline.expired());
 		const { response } = sent;
 		if (response.tokenRenewed) this.counters.tokenRefreshes++;
 		if (response.status === 429) this.counters.throttled++;
@@ -347,7 +355,12 @@ export class GenesysClient {
 	}
 
 	/** Network and token failures become outcomes for the retry rules; anything else (cancellation) propagates. */
-	private classifyFailure(error: unknown, signal: AbortSignal): AttemptResult {
+	private classifyFailure(error: unknown, signal: AbortSignal, expired: boolean): AttemptResult {
+		if (expired && !signal.aborted) {
+			// The deadline cut the attempt short: whatever was sent may have been applied.
+			this.counters.networkErrors++;
+			return { outcome: { kind: 'network', code: 'ETIMEDOUT', sent: true } };
+		}
 		if (!signal.aborted) {
 			if (error instanceof SenderNetworkError) {
 				if (error.code !== UNKNOWN_FAILURE) this.counters.networkErrors++;

@@ -184,6 +184,20 @@ export function isGenesysError(error: unknown, match: ErrorMatch = {}): error is
 }
 
 /**
+ * True when a failure says Genesys (or the way to it) is unavailable rather than that this request was wrong:
+ * a 5xx, or no answer at all (network failure or deadline, on the API or the login host). For a circuit breaker
+ * that stops a run after repeated outages. Throttling (429, daily limit), 4xx, redirects, malformed answers and
+ * bad credentials are not outages.
+ */
+export function isOutageFailure(error: unknown): boolean {
+	if (!isGenesysError(error)) return false;
+	if (error.status >= 500) return true;
+	if (error.status !== 0) return false;
+	const code = error.code ?? '';
+	return /^(E[A-Z0-9_]{2,}|ERR_[A-Z0-9_]+)$/.test(code) && code !== 'ERR_CANCELED';
+}
+
+/**
  * A request the transport will not send: the path is not a relative `/api/v2/...` path, so the bearer token
  * could leave the Genesys API host.
  */

@@ -16,7 +16,9 @@ export {
 	GenesysApiError,
 	GenesysRequestRefused,
 	isGenesysError,
+	isOutageFailure,
 	parseErrorBody,
+	redirectTarget,
 	redactSecrets,
 	STANDALONE_NODE,
 } from './errors';

@@ -52,8 +52,13 @@ export class N8nSender extends CredentialSender {
 		};
 		if (request.qs) options.qs = dropUndefined(request.qs);
 		if (request.body !== undefined) options.body = request.body as IDataObject;
+		// n8n sets the request's abort signal from the context's execution cancel signal; this view of the context
+		// hands it the request's own signal instead (Stop and the request's deadline, see client.ts).
+		const scoped = Object.create(this.ctx, {
+			getExecutionCancelSignal: { value: () => request.signal },
+		}) as IExecuteFunctions;
 		try {
-			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, options, {
+			const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(scoped, CREDENTIAL_TYPE, options, {
 				credentialsDecrypted: { ...this.credentialRef, type: CREDENTIAL_TYPE, data: credentials },
 			})) as IN8nHttpFullResponse;
 			return { status: response.statusCode, headers: response.headers, body: response.body };

@@ -6,7 +6,8 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { HttpMethod } from './retry';
-import { ACCESS_TOKEN_FIELD, TOKEN_EXPIRES_AT_FIELD } from './token';
+import { untilAborted } from './deadline';
+import { ACCESS_TOKEN_FIELD, bindTokenSignal, TOKEN_EXPIRES_AT_FIELD } from './token';
 
 export type QueryValue = string | number | boolean;
 export type QueryParams = Record<string, QueryValue | QueryValue[] | undefined>;
@@ -129,12 +130,14 @@ export abstract class CredentialSender implements HttpSender {
 	async send(request: SenderRequest): Promise<SenderResponse> {
 		for (;;) {
 			if (this.renewal) {
-				await this.renewal;
+				// Another request is renewing the token: wait for it, but not past this request's own signal.
+				await untilAborted(this.renewal, request.signal);
 				continue;
 			}
 			if (this.needsRenewal(request)) return await this.sendRenewing(request);
 			const generation = this.generation;
 			request.onDispatch?.();
+			bindTokenSignal(this.credentials, request.signal);
 			const raw = await this.dispatch(this.credentials, request);
 			return { ...this.shape(raw), generation, tokenRenewed: false };
 		}
@@ -160,6 +163,8 @@ export abstract class CredentialSender implements HttpSender {
 		let raw: RawResponse;
 		try {
 			request.onDispatch?.();
+			// The token request listens to this request's signal (Stop, and its deadline).
+			bindTokenSignal(copy, request.signal);
 			raw = await this.dispatch(copy, request);
 		} finally {
 			// Even a failed request may have fetched (and persisted) a new token on the copy.

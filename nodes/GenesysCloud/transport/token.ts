@@ -9,6 +9,7 @@ import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IN8nHttpFullRe
 import { z } from 'zod';
 
 import { resolveHosts } from '../regions';
+import { startDeadline, untilAborted } from './deadline';
 import { redactSecrets, redirectTarget } from './errors';
 
 /** Names of the credential's hidden fields that hold the token; the transport reads them too. */
@@ -97,7 +98,28 @@ export function parseTokenFailure(text: string): TokenFailure | undefined {
 	return undefined;
 }
 
-const inFlight = new Map<string, Promise<IssuedToken>>();
+/** One token request under way, shared by every caller for the same client that arrives meanwhile. */
+interface Flight {
+	promise: Promise<IssuedToken>;
+	/** Aborts the HTTP request: at its deadline, or when every caller has stopped waiting. */
+	abort: (reason?: unknown) => void;
+	waiting: number;
+}
+
+const inFlight = new Map<string, Flight>();
+
+/**
+ * What the request that needs a token is listening to, keyed by the credentials object n8n hands to
+ * preAuthentication (the same object the sender passed in). preAuthentication itself only receives a helper
+ * and the credentials, so this is how the token request learns about Stop and the request's deadline.
+ */
+const callerSignals = new WeakMap<ICredentialDataDecryptedObject, AbortSignal>();
+
+/** Token requests made for these credentials stop waiting when `signal` aborts. */
+export function bindTokenSignal(credentials: ICredentialDataDecryptedObject, signal: AbortSignal | undefined): void {
+	if (signal) callerSignals.set(credentials, signal);
+	else callerSignals.delete(credentials);
+}
 
 function flightKey(loginBaseUrl: string, clientId: string, clientSecret: string): string {
 	const secretHash = createHash('sha256').update(clientSecret).digest('hex');
@@ -111,11 +133,15 @@ function readString(credentials: ICredentialDataDecryptedObject, key: string): s
 
 /**
  * Fetches a new token for these credentials. Callers arriving while one request is running get its result.
+ * The request has its own deadline (TOKEN_REQUEST_TIMEOUT_MS, body included); a caller stops waiting when its
+ * signal aborts (Stop, or its own request's deadline), and a request nobody waits for any more is aborted and
+ * forgotten, so a stuck request is never handed to later callers.
  */
 export async function requestToken(
 	helper: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
 	now: () => number = Date.now,
+	timeoutMs: number = TOKEN_REQUEST_TIMEOUT_MS,
 ): Promise<IssuedToken> {
 	const { loginBaseUrl } = resolveHosts(credentials);
 	const clientId = readString(credentials, 'clientId');
@@ -123,16 +149,53 @@ export async function requestToken(
 	if (!clientId || !clientSecret) {
 		throw new GenesysTokenError(0, INVALID_CONFIGURATION, 'the credential needs a Client ID and a Client Secret');
 	}
+	const signal = callerSignals.get(credentials);
+	signal?.throwIfAborted();
 	const key = flightKey(loginBaseUrl, clientId, clientSecret);
-	const running = inFlight.get(key);
-	if (running) return await running;
-	const request = fetchToken(helper, `${loginBaseUrl}/oauth/token`, clientId, clientSecret, now);
-	inFlight.set(key, request);
-	try {
-		return await request;
-	} finally {
-		inFlight.delete(key);
+	let flight = inFlight.get(key);
+	if (!flight) {
+		flight = startFlight(key, helper, `${loginBaseUrl}/oauth/token`, clientId, clientSecret, now, timeoutMs);
+		inFlight.set(key, flight);
 	}
+	flight.waiting++;
+	try {
+		return await untilAborted(flight.promise, signal);
+	} finally {
+		flight.waiting--;
+		if (flight.waiting === 0 && inFlight.get(key) === flight) {
+			inFlight.delete(key);
+			flight.abort();
+		}
+	}
+}
+
+function startFlight(
+	key: string,
+	helper: IHttpRequestHelper,
+	url: string,
+	clientId: string,
+	clientSecret: string,
+	now: () => number,
+	timeoutMs: number,
+): Flight {
+	const deadline = startDeadline(timeoutMs);
+	const request = fetchToken(helper, url, clientId, clientSecret, now, timeoutMs, deadline.signal, deadline.expired);
+	// Bounded even if the HTTP helper ignored the abort signal.
+	const bounded = untilAborted(request, deadline.signal).catch((error: unknown) => {
+		throw deadline.expired() ? new GenesysTokenError(0, 'ETIMEDOUT') : error;
+	});
+	request.catch(() => undefined);
+	const flight: Flight = {
+		promise: bounded.finally(() => {
+			deadline.dispose();
+			if (inFlight.get(key) === flight) inFlight.delete(key);
+		}),
+		abort: () => deadline.dispose(),
+		waiting: 0,
+	};
+	// Nobody may be waiting when it fails (everyone left): that rejection is expected, not unhandled.
+	flight.promise.catch(() => undefined);
+	return flight;
 }
 
 async function fetchToken(
@@ -141,6 +204,9 @@ async function fetchToken(
 	clientId: string,
 	clientSecret: string,
 	now: () => number,
+	timeoutMs: number,
+	signal: AbortSignal,
+	expired: () => boolean,
 ): Promise<IssuedToken> {
 	const sentAt = now();
 	const basic = Buffer.from(`${clientId}:${clientSecret}`, 'utf8').toString('base64');
@@ -161,11 +227,12 @@ async function fetchToken(
 			// A redirect is reported, never followed: the Basic header (id and secret) would go along.
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
-			timeout: TOKEN_REQUEST_TIMEOUT_MS,
+			timeout: timeoutMs,
+			abortSignal: signal,
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		// Only the code is kept: the error object holds the request config, Basic header included.
-		failureCode = networkErrorCode(error);
+		failureCode = expired() ? 'ETIMEDOUT' : networkErrorCode(error);
 	}
 	if (response === undefined) throw new GenesysTokenError(0, failureCode);
 	return interpretTokenResponse(response, sentAt, url);
