@@ -5,7 +5,6 @@
 import { GenesysApiError, STANDALONE_NODE } from '../../nodes/GenesysCloud/transport';
 import type { RequestOptions } from '../../nodes/GenesysCloud/transport';
 import { BreakerOpenError, guardedApi, isUnavailable, OutageBreaker, UNAVAILABLE_CODE } from '../../nodes/GenesysCloudBulkCreateUsers/engine/breaker';
-import { errorFacts } from '../../nodes/GenesysCloudBulkCreateUsers/engine/userApi';
 import type { ResultError } from '../../nodes/GenesysCloud/resultError';
 
 const WINDOW = 90_000;
@@ -13,6 +12,7 @@ const WINDOW = 90_000;
 function apiError(status: number, kind: 'response' | 'network' | 'deadline' | 'dailyLimit' = 'response'): GenesysApiError {
 	return new GenesysApiError(STANDALONE_NODE, {
 		status,
+		...(status === 0 ? { code: 'ECONNRESET' } : {}),
 		message: `HTTP ${status}`,
 		method: 'POST',
 		path: '/api/v2/users',
@@ -56,13 +56,13 @@ function setup(failures = 5) {
 const POST: RequestOptions = { method: 'POST', path: '/api/v2/users', body: {} };
 
 it('classifies 5xx, network and deadline failures as unavailability; 429s, daily limits and 4xx are not', () => {
-	expect(isUnavailable(errorFacts(apiError(503)))).toBe(true);
-	expect(isUnavailable(errorFacts(apiError(0, 'network')))).toBe(true);
-	expect(isUnavailable(errorFacts(apiError(502, 'deadline')))).toBe(true);
-	expect(isUnavailable(errorFacts(apiError(429, 'deadline')))).toBe(false);
-	expect(isUnavailable(errorFacts(apiError(429, 'dailyLimit')))).toBe(false);
-	expect(isUnavailable(errorFacts(apiError(409)))).toBe(false);
-	expect(isUnavailable(errorFacts(new Error('aborted')))).toBe(false);
+	expect(isUnavailable(apiError(503))).toBe(true);
+	expect(isUnavailable(apiError(0, 'network'))).toBe(true);
+	expect(isUnavailable(apiError(502, 'deadline'))).toBe(true);
+	expect(isUnavailable(apiError(429, 'deadline'))).toBe(false);
+	expect(isUnavailable(apiError(429, 'dailyLimit'))).toBe(false);
+	expect(isUnavailable(apiError(409))).toBe(false);
+	expect(isUnavailable(new Error('aborted'))).toBe(false);
 });
 
 it('caps every request at the outage window and hands it the run signal', async () => {

@@ -20,7 +20,7 @@ import type { GenesysApi } from '../../GenesysCloud/genesysApi';
 import type { ResultError } from '../../GenesysCloud/resultError';
 import { toResultError } from '../../GenesysCloud/resultError';
 import { settle } from '../../GenesysCloud/settle';
-import type { RequestOptions } from '../../GenesysCloud/transport';
+import { isOutageFailure, type RequestOptions } from '../../GenesysCloud/transport';
 import { errorFacts, type ErrorFacts } from './userApi';
 
 export const UNAVAILABLE_CODE = 'genesys.unavailable';
@@ -32,10 +32,14 @@ export interface BreakerSettings {
 	windowMs: number;
 }
 
-/** Genesys could not answer: a 5xx given up on, a network failure, retries out of time. 429s are not outages. */
-export function isUnavailable(facts: ErrorFacts): boolean {
-	if (facts.status === 429 || facts.kind === 'dailyLimit' || facts.kind === 'token') return false;
-	return facts.kind === 'network' || facts.kind === 'deadline' || (facts.status ?? 0) >= 500;
+/**
+ * Genesys could not answer: a 5xx given up on, no answer at all (the transport's isOutageFailure), or retries
+ * out of time on anything but a 429. Throttling, 4xx and bad credentials are not outages.
+ */
+export function isUnavailable(error: unknown): boolean {
+	if (isOutageFailure(error)) return true;
+	const facts: ErrorFacts = errorFacts(error);
+	return facts.kind === 'deadline' && facts.status !== 429;
 }
 
 export class OutageBreaker {
@@ -61,8 +65,8 @@ export class OutageBreaker {
 
 	/** A request failed; counts when the failure is one of availability. */
 	failed(error: unknown): void {
+		if (this.opened || !isUnavailable(error)) return;
 		const facts = errorFacts(error);
-		if (this.opened || !isUnavailable(facts)) return;
 		const now = this.now();
 		this.streak++;
 		this.streakSince ??= now;
