@@ -22,6 +22,21 @@ export interface ResultError {
 	field?: string;
 	/** Every field error of an invalid input row. */
 	fields?: FieldError[];
+	/** A write whose outcome is unknown: Genesys may have applied it (a lost answer, a stop while it was sent). */
+	maybeApplied?: boolean;
+}
+
+/** A write cut short without an answer (the execution was stopped while it was sent): it may have been applied. */
+export class OutcomeUnknownError extends Error {
+	readonly maybeApplied = true;
+
+	constructor(
+		message: string,
+		readonly code: string,
+	) {
+		super(message);
+		this.name = 'OutcomeUnknownError';
+	}
 }
 
 /** Never carries tokens or secrets: the message is redacted again, as defence in depth. */
@@ -31,6 +46,11 @@ export function toResultError(error: unknown, field?: string): ResultError {
 		if (error.code) result.code = error.code;
 		if (typeof error.status === 'number' && error.status > 0) result.httpStatus = error.status;
 		if (error.contextId) result.correlationId = error.contextId;
+		if (error.maybeApplied === true) result.maybeApplied = true;
+	}
+	if (error instanceof OutcomeUnknownError) {
+		result.code = error.code;
+		result.maybeApplied = true;
 	}
 	if (field) result.field = field;
 	return result;

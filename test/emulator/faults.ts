@@ -26,6 +26,8 @@ export const DEFAULT_FAULTS: Readonly<Faults> = {
 	stall: undefined,
 	malformed: undefined,
 	appliedThen5xx: undefined,
+	gatewayAfterRoute: undefined,
+	rivalCreates: undefined,
 };
 
 export type InjectedFault = 'drop' | 'daily' | 'r429' | 'r5xx';
@@ -82,6 +84,14 @@ function checkShapedKnobs(faults: Faults): void {
 	}
 	if (appliedThen5xx && ![502, 503, 504].includes(appliedThen5xx.status)) {
 		throw new RangeError('fault appliedThen5xx status must be 502, 503 or 504');
+	}
+	const gateway = faults.gatewayAfterRoute;
+	if (gateway?.pathFilter !== undefined) new RegExp(gateway.pathFilter);
+	if (gateway && ![502, 503, 504, 'reset'].includes(gateway.outcome)) {
+		throw new RangeError("fault gatewayAfterRoute outcome must be 502, 503, 504 or 'reset'");
+	}
+	if (gateway?.times !== undefined && !(Number.isInteger(gateway.times) && gateway.times >= 0)) {
+		throw new RangeError('fault gatewayAfterRoute times must be a whole number >= 0');
 	}
 }
 

@@ -25,6 +25,8 @@ export type {
 	EmulatorStats,
 	EmuUser,
 	AppliedThen5xxFault,
+	GatewayAfterRouteFault,
+	RivalCreate,
 	Faults,
 	MalformedFault,
 	RedirectFault,

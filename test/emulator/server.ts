@@ -151,6 +151,11 @@ function parseJsonBody(raw: string, contentType: string | undefined): ParsedBody
 export class EmulatorServer {
 	private readonly server: http.Server;
 
+	/** Requests each gatewayAfterRoute knob has hit (a new knob, set by setFaults, starts at 0). */
+	private readonly gatewayHits = new WeakMap<object, number>();
+	/** Rival creates already done. */
+	private readonly rivalsDone = new WeakSet<object>();
+
 	constructor(private readonly core: EmulatorCore) {
 		this.server = http.createServer((req, res) => {
 			this.handle(req, res).catch((error: unknown) => {
@@ -279,8 +284,17 @@ export class EmulatorServer {
 			tokenId: auth.tokenId,
 			clientId: auth.clientId,
 		};
+		this.rivalCreate(info);
 		const result = this.route(info);
 		record.applied = result.applied === true;
+		const gateway = this.gatewayAfterRoute(record.path);
+		if (gateway !== undefined) {
+			record.fault = 'gatewayAfterRoute';
+			record.intendedStatus = result.status;
+			if (gateway === 'reset') return this.destroy(res, record);
+			const { code, message } = STATUS_5XX_CODES[gateway];
+			return this.finish(res, record, fail(gateway, code, message));
+		}
 		const gatewayError = scoped(core.faults.appliedThen5xx, record.path);
 		if (gatewayError && record.applied) {
 			record.fault = 'appliedThen5xx';
@@ -295,6 +309,30 @@ export class EmulatorServer {
 			return this.destroy(res, record);
 		}
 		return this.finish(res, record, result);
+	}
+
+	/** The gatewayAfterRoute outcome for this request, counting its `times`. */
+	private gatewayAfterRoute(path: string): 502 | 503 | 504 | 'reset' | undefined {
+		const knob = scoped(this.core.faults.gatewayAfterRoute, path);
+		if (!knob) return undefined;
+		const hits = this.gatewayHits.get(knob) ?? 0;
+		if (knob.times !== undefined && hits >= knob.times) return undefined;
+		this.gatewayHits.set(knob, hits + 1);
+		return knob.outcome;
+	}
+
+	/** A rival's create of the same email lands first (once per entry). */
+	private rivalCreate(info: RequestInfo): void {
+		const rivals = this.core.faults.rivalCreates;
+		if (!rivals || info.method !== 'POST' || info.path !== '/api/v2/users') return;
+		const email = (info.body as { email?: unknown } | undefined)?.email;
+		if (typeof email !== 'string') return;
+		const rival = rivals.find((entry) => entry.email.toLowerCase() === email.toLowerCase() && !this.rivalsDone.has(entry));
+		if (!rival || this.core.state.userByEmail(rival.email) !== undefined) return;
+		this.rivalsDone.add(rival);
+		const { version, ...seed } = rival;
+		const [user] = this.core.seedUsers([seed]);
+		if (version !== undefined) user.version = version;
 	}
 
 	/** Daily limit and random 429s: answered before the rolling window, and not counted in it. */

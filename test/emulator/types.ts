@@ -69,6 +69,27 @@ export interface Faults {
 	malformed?: MalformedFault;
 	/** Matching writes are applied, then answered with this 5xx (a gateway error after the backend committed). */
 	appliedThen5xx?: AppliedThen5xxFault;
+	/**
+	 * Matching requests are handled whatever the backend answers (a 200, a 409 ...), then the gateway answers
+	 * this 5xx or resets the connection: the client cannot tell what happened.
+	 */
+	gatewayAfterRoute?: GatewayAfterRouteFault;
+	/**
+	 * Someone else's create of these users lands just before a POST /api/v2/users for the same email is
+	 * handled: the race a run's lookup cannot see (search lags behind creates by up to minutes).
+	 */
+	rivalCreates?: RivalCreate[];
+}
+
+export interface GatewayAfterRouteFault extends PathScoped {
+	outcome: 502 | 503 | 504 | 'reset';
+	/** Only the first `times` matching requests (every one when absent). */
+	times?: number;
+}
+
+/** A user someone else creates; `version` above 1 means they changed it since. */
+export interface RivalCreate extends SeedUser {
+	version?: number;
 }
 
 /** Regex source on the path (e.g. `^/oauth/token$`); every non-admin path when absent. */
@@ -213,7 +234,7 @@ export interface RecordedRequest {
 	tokenId?: string;
 	/**
 	 * 'drop' | 'lost' | 'r429' | 'r5xx' | 'daily' | 'rateLimit' | 'redirect' | 'trickle' | 'stall' | 'malformed' |
-	 * 'appliedThen5xx' when the answer was not the route's own (or not sent the normal way).
+	 * 'appliedThen5xx' | 'gatewayAfterRoute' when the answer was not the route's own (or not sent the normal way).
 	 */
 	fault?: string;
 	/** Whether the request changed state (a successful write). */

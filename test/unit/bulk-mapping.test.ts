@@ -87,6 +87,10 @@ describe('mapping building blocks', () => {
 	it('maps a CSV header once and reads the first non-empty candidate column', () => {
 		const map = mapCsvHeader(['Email', 'Notes', 'work_email', '', 'Name']);
 		expect(map.unmapped).toEqual(['Notes']);
+		// Two columns for one field: the file is refused (rows.ts); reported here with both columns.
+		expect(map.repeated).toEqual([
+			{ field: 'email', columns: [{ column: 0, name: 'Email' }, { column: 2, name: 'work_email' }] },
+		]);
 		expect(mapCsvCells(map, ['', 'n', 'w@example.com', 'x', 'W'])).toEqual({
 			email: 'w@example.com',
 			name: 'W',

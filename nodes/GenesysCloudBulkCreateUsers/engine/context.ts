@@ -23,6 +23,13 @@ export interface Timing extends ExponentialBackoff {
 	createAttempts: number;
 	/** Minimum time between two progress lines. */
 	progressIntervalMs: number;
+	/** Circuit breaker (breaker.ts): failures of availability in a row that stop the run once they span the window. */
+	outageFailures: number;
+	/**
+	 * Circuit breaker: longest a request retries an unavailable Genesys, and longest a streak of such failures
+	 * may last. 1.5 rate windows (90 s) unless set: the run ends within about two minutes of an outage starting.
+	 */
+	outageWindowMs?: number;
 }
 
 export const DEFAULT_TIMING: Timing = {
@@ -33,7 +40,11 @@ export const DEFAULT_TIMING: Timing = {
 	versionAttempts: 5,
 	createAttempts: 5,
 	progressIntervalMs: 5_000,
+	outageFailures: 5,
 };
+
+/** The outage window scales with the rate window, so time-compressed runs compress it too. */
+export const OUTAGE_WINDOWS_PER_RATE_WINDOW = 1.5;
 
 /** Waits and retries the engine did itself (the transport counts its own). */
 export interface EngineCounters {
@@ -56,6 +67,8 @@ export interface RunContext {
 	directory: Map<string, string>;
 	/** Set once no request can succeed any more (daily limit, credentials rejected). */
 	stop: { error?: ResultError };
+	/** The `version` of a user as its clean create returned it: what an untouched new user holds. */
+	newUserVersion?: number;
 	counters: EngineCounters;
 }
 

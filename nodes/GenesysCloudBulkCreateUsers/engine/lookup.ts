@@ -9,6 +9,7 @@ import { pathSegment } from '../../GenesysCloud/genesysApi';
 import { runPool } from '../../GenesysCloud/pool';
 import type { FieldError } from '../../GenesysCloud/resultError';
 import { searchUserBatches, userSearchBatches } from '../../GenesysCloud/userSearch';
+import { clip } from '../input/limits';
 import type { ValidRow } from '../types';
 import type { GenesysUser } from './userApi';
 import {
@@ -167,7 +168,7 @@ async function checkOne(api: GenesysApi, ref: Reference, check: ReferenceCheck):
 export function referenceErrors(row: ValidRow, states: ReadonlyMap<string, ReferenceState>): FieldError[] {
 	return rowReferences(row)
 		.filter((ref) => states.get(referenceKey(ref.kind, ref.id)) === 'missing')
-		.map((ref) => ({ field: ref.field, message: `${LABELS[ref.kind]} ${ref.id} does not exist in Genesys Cloud` }));
+		.map((ref) => ({ field: ref.field, message: `${LABELS[ref.kind]} ${clip(ref.id)} does not exist in Genesys Cloud` }));
 }
 
 /**
@@ -186,5 +187,5 @@ export function managerErrors(
 	const found = existing.get(key);
 	if (found && !isDeleted(found)) return [];
 	const reason = found ? 'is a deleted Genesys Cloud user' : 'was not found in Genesys Cloud or in the input';
-	return [{ field: 'manager', message: `The manager ${manager} ${reason}` }];
+	return [{ field: 'manager', message: `The manager ${clip(manager)} ${reason}` }];
 }

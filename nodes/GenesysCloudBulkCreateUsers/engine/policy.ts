@@ -3,6 +3,7 @@
  * run predicts exactly what a real run does; and the dry run's plan of a row.
  */
 import type { ResultError } from '../../GenesysCloud/resultError';
+import { clip } from '../input/limits';
 import type { Contact } from '../input/schema';
 import type { BulkCreateSettings, FollowUpStep, StepResult, UserResult, ValidRow } from '../types';
 import type { GenesysUser, UserContact } from './userApi';
@@ -31,7 +32,7 @@ export function existingUserError(found: GenesysUser, email: string): ResultErro
 	if (isDeleted(found)) {
 		return {
 			message:
-				`The email ${email} belongs to a deleted Genesys Cloud user (${found.id}). ` +
+				`The email ${clip(email)} belongs to a deleted Genesys Cloud user (${found.id}). ` +
 				'Turn on the "Restore Deleted Users" option to restore that user, or restore it in Genesys Cloud Admin > People.',
 			code: 'user.deleted',
 			field: 'email',
@@ -39,7 +40,7 @@ export function existingUserError(found: GenesysUser, email: string): ResultErro
 	}
 	return {
 		message:
-			`A Genesys Cloud user with the email ${email} already exists (${found.id}, ${found.state ?? 'unknown state'}). ` +
+			`A Genesys Cloud user with the email ${clip(email)} already exists (${found.id}, ${found.state ?? 'unknown state'}). ` +
 			'Set "If User Exists" to "Skip" or "Update" to accept existing users.',
 		code: 'user.exists',
 		field: 'email',

@@ -17,6 +17,7 @@ import type { ResultError } from '../../GenesysCloud/resultError';
 import { toResultError } from '../../GenesysCloud/resultError';
 import type { Progress } from '../outputs/progress';
 import type { FollowUpStep, StepResult, UserResult, ValidRow } from '../types';
+import { UNAVAILABLE_CODE } from './breaker';
 import type { MainOutcome, RowWork, RunContext } from './context';
 import { isCancelled } from './context';
 import type { Action } from './policy';
@@ -131,7 +132,7 @@ async function createStage(ctx: RunContext, work: RowWork): Promise<GenesysUser 
 			work.result.steps.push({
 				step: 'create',
 				status: 'skipped',
-				detail: `email already in use by ${outcome.user.state ?? 'existing'} user ${outcome.user.id}`,
+				detail: outcome.detail ?? `email already in use by ${outcome.user.state ?? 'existing'} user ${outcome.user.id}`,
 			});
 			return outcome.user;
 		case 'failed':
@@ -278,10 +279,27 @@ function cancelledError(): { message: string; code: string } {
 	return { message: 'The execution was cancelled before this work was done', code: 'execution.cancelled' };
 }
 
+/** A row the execution was stopped before: nothing was sent for it. */
+function stoppedBeforeStart(): ResultError {
+	return {
+		message: 'Not started: the execution was stopped before this row began, so nothing was sent for it. Run the workflow again to process it.',
+		code: 'execution.cancelled',
+	};
+}
+
+/** Why a row was not started when the run had to stop (daily limit, credentials, Genesys unavailable). */
+function notStartedBecause(stop: ResultError): ResultError {
+	if (stop.code === UNAVAILABLE_CODE) {
+		return {
+			...stop,
+			message: `Not started: Genesys unavailable, so nothing was sent for this row (${stop.message}). Run the workflow again once Genesys Cloud answers.`,
+		};
+	}
+	return { ...stop, message: `Not processed: ${stop.message}` };
+}
+
 /** A row the run never got to start. */
 export function notStartedResult(ctx: RunContext, row: ValidRow): UserResult {
-	const reason: ResultError = ctx.stop.error
-		? { ...ctx.stop.error, message: `Not processed: ${ctx.stop.error.message}` }
-		: cancelledError();
+	const reason: ResultError = ctx.stop.error ? notStartedBecause(ctx.stop.error) : stoppedBeforeStart();
 	return { status: 'failed', row: row.row, email: row.email, steps: [], error: { ...reason, field: undefined } };
 }

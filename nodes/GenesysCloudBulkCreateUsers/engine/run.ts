@@ -20,8 +20,10 @@ import { Progress } from '../outputs/progress';
 import { invalidResult, routeResults, SUCCESS_OUTPUT, toJson } from '../outputs/results';
 import { buildSummary } from '../outputs/summary';
 import type { BulkCreateSettings, InputRow, InvalidRow, UserResult, ValidRow } from '../types';
+import { linkAbort, type LinkedAbort } from '../../GenesysCloud/abort';
+import { guardedApi, OutageBreaker } from './breaker';
 import type { EngineCounters, RunContext, Timing } from './context';
-import { DEFAULT_TIMING, isCancelled, newCounters } from './context';
+import { DEFAULT_TIMING, isCancelled, newCounters, OUTAGE_WINDOWS_PER_RATE_WINDOW } from './context';
 import type { LookupResult } from './lookup';
 import { checkReferences, isAccessError, lookupUsersByEmail, managerErrors, referenceErrors, rowReferences } from './lookup';
 import { planRow } from './policy';
@@ -77,16 +79,34 @@ export interface RunOutcome {
  * every other failure is reported on its rows.
  */
 export async function runBulkCreate(options: RunOptions, rows: readonly InputRow[]): Promise<RunOutcome> {
+	// The run's signal: n8n's Stop, or the circuit breaker opening (breaker.ts).
+	const link = linkAbort(options.signal);
+	try {
+		return await runRows(options, rows, link);
+	} finally {
+		link.dispose();
+	}
+}
+
+async function runRows(options: RunOptions, rows: readonly InputRow[], link: LinkedAbort): Promise<RunOutcome> {
+	const timing = { ...DEFAULT_TIMING, ...options.timing };
+	const windowMs =
+		timing.outageWindowMs ?? options.settings.rateLimitWindowSeconds * 1000 * OUTAGE_WINDOWS_PER_RATE_WINDOW;
 	const ctx: RunContext = {
 		api: options.api,
 		settings: options.settings,
 		clock: options.clock,
-		signal: options.signal,
-		timing: { ...DEFAULT_TIMING, ...options.timing },
+		signal: link.signal,
+		timing,
 		directory: new Map(),
 		stop: {},
 		counters: newCounters(),
 	};
+	const breaker = new OutageBreaker(() => options.clock.now(), { failures: timing.outageFailures, windowMs }, (reason) => {
+		ctx.stop.error ??= reason;
+		link.abort(reason);
+	});
+	ctx.api = guardedApi(options.api, breaker, link.signal, windowMs);
 	const results: Array<UserResult | undefined> = rows.map((row) =>
 		row.kind === 'invalid' ? invalidResult(row) : undefined,
 	);

@@ -8,12 +8,13 @@
 import { nextWait } from '../../GenesysCloud/backoff';
 import { pathSegment } from '../../GenesysCloud/genesysApi';
 import { chunk } from '../../GenesysCloud/pool';
-import { messageOf } from '../../GenesysCloud/resultError';
+import { messageOf, OutcomeUnknownError } from '../../GenesysCloud/resultError';
 import { settle } from '../../GenesysCloud/settle';
 import { isGenesysError, redactSecrets } from '../../GenesysCloud/transport';
 import type { UserState } from '../../GenesysCloud/userSearch';
 import { searchUsers, searchValues, USER_STATES } from '../../GenesysCloud/userSearch';
-import type { UpdateUserBody } from '../input/schema';
+import { clip } from '../input/limits';
+import type { CreateUserBody, UpdateUserBody } from '../input/schema';
 import {
 	CreateUserSchema,
 	QueueMembersBodySchema,
@@ -26,6 +27,7 @@ import {
 import type { FollowUpStep, ValidRow } from '../types';
 import type { RowWork, RunContext } from './context';
 import { isCancelled, pause } from './context';
+import { judgeOwnership, NEW_USER_VERSION } from './ownership';
 
 // ---- The user as Genesys returns it ----------------------------------------------------------------------
 
@@ -182,6 +184,9 @@ export async function findUserByEmail(
 	}
 }
 
+/** When the user was written by this run, if it was: user-scoped 404s are "not visible yet" for a while. */
+export type FreshUser = Pick<RowWork, 'freshSince'>;
+
 // ---- Consistency and version -------------------------------------------------------------------------------
 
 /**
@@ -189,7 +194,7 @@ export async function findUserByEmail(
  * `consistencyWindowMs` ago (terraform retries reads and role grants on 404). Any other failure, or a 404 on
  * an older user, is thrown.
  */
-async function withConsistency<T>(ctx: RunContext, work: RowWork, send: () => Promise<T>): Promise<T> {
+async function withConsistency<T>(ctx: RunContext, work: FreshUser, send: () => Promise<T>): Promise<T> {
 	for (let attempt = 0; ; attempt++) {
 		const sent = await settle(send);
 		if (sent.ok) return sent.value;
@@ -200,14 +205,14 @@ async function withConsistency<T>(ctx: RunContext, work: RowWork, send: () => Pr
 	}
 }
 
-function consistencyWait(ctx: RunContext, work: RowWork, error: unknown, attempt: number): number | undefined {
+function consistencyWait(ctx: RunContext, work: FreshUser, error: unknown, attempt: number): number | undefined {
 	if (work.freshSince === undefined || isCancelled(ctx)) return undefined;
 	if (!isNotFound(errorFacts(error))) return undefined;
 	return nextWait(attempt, ctx.clock.now(), work.freshSince + ctx.timing.consistencyWindowMs, ctx.timing);
 }
 
 /** GET /api/v2/users/{id}; deleted users are only returned when asked for with ?state=deleted. */
-export async function getUser(ctx: RunContext, work: RowWork, userId: string, deleted = false): Promise<GenesysUser> {
+export async function getUser(ctx: RunContext, work: FreshUser, userId: string, deleted = false): Promise<GenesysUser> {
 	const user = await withConsistency(ctx, work, () =>
 		ctx.api.request<GenesysUser>({
 			method: 'GET',
@@ -268,23 +273,64 @@ export const USERS_PATH = '/api/v2/users';
 export type CreateOutcome =
 	/** The user exists because of this run; `detail` says how it was confirmed when not by a plain 200. */
 	| { kind: 'created'; user: GenesysUser; startedAt: number; detail?: string }
-	/** Another user already held the email (a race, or a lookup that missed it): the existing-user policy applies. */
-	| { kind: 'conflict'; user: GenesysUser }
+	/**
+	 * Another user holds the email (a race, or a lookup that missed it), or a user found after a lost answer is
+	 * not provably this run's (`detail` says why): the existing-user policy applies.
+	 */
+	| { kind: 'conflict'; user: GenesysUser; detail?: string }
 	| { kind: 'failed'; error: unknown };
 
 /**
- * POST /api/v2/users with one CreateUser, never creating a user twice and never losing one.
+ * POST /api/v2/users with one CreateUser, never creating a user twice and never claiming someone else's.
  *
- * The transport does not re-send a create whose outcome is unknown (dropped connection, lost response,
- * 5xx): it throws with `maybeApplied`. Re-posting is then safe because Genesys refuses a second user with the
- * same email (409 general.conflict, soft-deleted users included). A 409 after such an attempt means the earlier
- * attempt landed: the user is looked up by email and reported as created.
+ * The transport does not re-send a create whose outcome is unknown (a 5xx, a dropped connection, a lost
+ * answer): it throws with `maybeApplied`. Re-posting is then safe because Genesys refuses a second user with
+ * the same email (409 general.conflict, soft-deleted users included). A 200 on a re-POST is this run's user.
+ * A 409 after such an attempt, or attempts running out, leaves two possibilities: the earlier attempt landed,
+ * or someone else holds the email. The user is then found by email, read afresh, and claimed only on the
+ * evidence of ownership.ts; otherwise it is a conflict and the existing-user policy applies.
  */
 export async function createUser(ctx: RunContext, row: ValidRow): Promise<CreateOutcome> {
+	const outcome = await settle(() => sendCreate(ctx, row));
+	if (outcome.ok) return outcome.value;
+	if (isCancelled(ctx) && !isDefiniteAnswer(outcome.error)) return { kind: 'failed', error: createStopped(ctx) };
+	throw outcome.error;
+}
+
+/**
+ * The execution was stopped while the create was on the wire (or being reconciled): whether Genesys made the
+ * user is unknown. A rerun looks the email up, so it finds the user if it was made.
+ */
+const RERUN =
+	'Run the workflow again to finish the row: the rerun looks the email up first (set "If User Exists" to ' +
+	'"Update" to complete the follow-ups of a user that was created).';
+
+export function createStopped(ctx: Pick<RunContext, 'stop'>): OutcomeUnknownError {
+	const rerun = RERUN;
+	const stop = ctx.stop.error;
+	if (stop?.code !== undefined && stop.code !== STOPPED_CODE) {
+		// The run stopped on its own (Genesys unavailable, a daily limit): say why.
+		return new OutcomeUnknownError(
+			`The run stopped while this user was being created (${stop.message}): Genesys Cloud may have created it. ${rerun}`,
+			stop.code,
+		);
+	}
+	return new OutcomeUnknownError(`Stopped while this user was being created: Genesys Cloud may have created it. ${rerun}`, STOPPED_CODE);
+}
+
+export const STOPPED_CODE = 'execution.cancelled';
+
+/** A Genesys answer that says what happened (a 4xx, a 5xx given up on is not): no stop changes it. */
+function isDefiniteAnswer(error: unknown): boolean {
+	const facts = errorFacts(error);
+	return facts.status !== undefined && facts.status > 0 && !facts.maybeApplied;
+}
+
+async function sendCreate(ctx: RunContext, row: ValidRow): Promise<CreateOutcome> {
 	// One CreateUser object, checked against its schema whatever built it.
 	const body = CreateUserSchema.parse(row.create);
 	const startedAt = ctx.clock.now();
-	let ambiguous = false;
+	let lost: unknown;
 	for (let attempt = 1; ; attempt++) {
 		try {
 			const user = await ctx.api.request<GenesysUser>({
@@ -294,54 +340,101 @@ export async function createUser(ctx: RunContext, row: ValidRow): Promise<Create
 				idempotent: false,
 			});
 			if (isUser(user)) {
-				if (ambiguous) ctx.counters.reconciledCreates++;
+				if (typeof user.version === 'number') ctx.newUserVersion ??= user.version;
+				if (lost !== undefined) ctx.counters.reconciledCreates++;
 				return {
 					kind: 'created',
 					user,
 					startedAt,
-					detail: ambiguous ? 'created on a retry after a lost response' : undefined,
+					detail: lost !== undefined ? 'created on a retry after a lost response' : undefined,
 				};
 			}
 			// A 2xx without a user body: the create happened, so find what it made.
-			return await confirmCreated(ctx, row, startedAt, new Error('Genesys Cloud answered the create without a user'));
+			return await reconcileOrUnknown(ctx, body, startedAt, new Error('Genesys Cloud answered the create without a user'), true);
 		} catch (error) {
 			const facts = errorFacts(error);
-			if (isConflict(facts)) return await resolveConflict(ctx, row, startedAt, ambiguous, error);
-			if (!facts.maybeApplied || isCancelled(ctx)) return { kind: 'failed', error };
-			ambiguous = true;
-			if (attempt >= ctx.timing.createAttempts) return await confirmCreated(ctx, row, startedAt, error);
+			if (isConflict(facts)) {
+				return lost === undefined
+					? await resolveConflict(ctx, row, error)
+					: await reconcileOrUnknown(ctx, body, startedAt, error, true);
+			}
+			// Stopped with the POST on the wire (or queued for it: the transport cannot say which): unknown.
+			if (isCancelled(ctx) && !isDefiniteAnswer(error)) return { kind: 'failed', error: createStopped(ctx) };
+			if (!facts.maybeApplied) return { kind: 'failed', error };
+			lost = error;
+			if (attempt >= ctx.timing.createAttempts) return await reconcileOrUnknown(ctx, body, startedAt, error, false);
 		}
 	}
 }
 
-/** 409 on create: either our own earlier attempt landed, or someone else holds the email. */
-async function resolveConflict(
+/**
+ * reconcileCreate, whose own requests may fail too: the create's outcome then stays unknown, and the row says
+ * so (maybeApplied) rather than reporting the lookup's error as if nothing had been sent.
+ */
+async function reconcileOrUnknown(
 	ctx: RunContext,
-	row: ValidRow,
+	sent: CreateUserBody,
 	startedAt: number,
-	ambiguous: boolean,
-	conflict: unknown,
+	cause: unknown,
+	known: boolean,
 ): Promise<CreateOutcome> {
+	const reconciled = await settle(() => reconcileCreate(ctx, sent, startedAt, cause, known));
+	if (reconciled.ok) return reconciled.value;
+	if (isCancelled(ctx)) return { kind: 'failed', error: createStopped(ctx) };
+	const facts = errorFacts(reconciled.error);
+	return {
+		kind: 'failed',
+		error: new OutcomeUnknownError(
+			`The create's answer was lost and looking the user up failed too (${facts.message}): Genesys Cloud may have created it. ${RERUN}`,
+			facts.code ?? 'create.unconfirmed',
+		),
+	};
+}
+
+/** 409 on a first create, whose answer was clear: someone else holds the email. */
+async function resolveConflict(ctx: RunContext, row: ValidRow, conflict: unknown): Promise<CreateOutcome> {
 	const found = await findUserByEmail(ctx, row.email, { waitForLag: true });
 	if (!found) return { kind: 'failed', error: conflict };
-	if (ambiguous && !isDeleted(found)) {
-		ctx.counters.reconciledCreates++;
-		return { kind: 'created', user: found, startedAt, detail: 'response lost; the user was found by email' };
-	}
 	return { kind: 'conflict', user: found };
 }
 
-/** Out of attempts with the outcome still unknown: the user exists only if search finds it. */
-async function confirmCreated(
+/**
+ * A create whose answer was lost: the user holding the email is this run's only on the evidence of
+ * ownership.ts, read afresh by id (the search index lags behind writes, a PATCH by someone else included).
+ * `known`: Genesys said the email is held (409), so search is waited on while it lags.
+ */
+async function reconcileCreate(
 	ctx: RunContext,
-	row: ValidRow,
+	sent: CreateUserBody,
 	startedAt: number,
 	cause: unknown,
+	known: boolean,
 ): Promise<CreateOutcome> {
-	const found = await findUserByEmail(ctx, row.email, { waitForLag: true, accept: (user) => !isDeleted(user) });
-	if (!found || isDeleted(found)) return { kind: 'failed', error: cause };
+	// A 409 says the email is held, by a live or a deleted user; otherwise only a live user is of use.
+	const found = await findUserByEmail(ctx, sent.email, {
+		waitForLag: true,
+		accept: known ? undefined : (user) => !isDeleted(user),
+	});
+	if (!found) return { kind: 'failed', error: cause };
+	if (isDeleted(found)) {
+		return known ? { kind: 'conflict', user: found } : { kind: 'failed', error: cause };
+	}
+	const current = await getUser(ctx, { freshSince: startedAt }, found.id);
+	const verdict = judgeOwnership(sent, current, ctx.newUserVersion ?? NEW_USER_VERSION);
+	if (!verdict.ours) {
+		return {
+			kind: 'conflict',
+			user: current,
+			detail: `the create's answer was lost and user ${current.id} holds the email, but it is not provably this run's: ${verdict.reason}`,
+		};
+	}
 	ctx.counters.reconciledCreates++;
-	return { kind: 'created', user: found, startedAt, detail: 'response lost; the user was found by email' };
+	return {
+		kind: 'created',
+		user: current,
+		startedAt,
+		detail: 'response lost; the user found by email holds exactly what was sent and is unchanged since',
+	};
 }
 
 // ---- Restore -----------------------------------------------------------------------------------------------
@@ -495,7 +588,7 @@ async function resolveManager(ctx: RunContext, value: string): Promise<string> {
 	const known = ctx.directory.get(emailKey(value));
 	if (known) return known;
 	const found = await findUserByEmail(ctx, value, { waitForLag: false, accept: (user) => !isDeleted(user) });
-	if (!found || isDeleted(found)) throw new Error(`The manager ${value} was not found in Genesys Cloud`);
+	if (!found || isDeleted(found)) throw new Error(`The manager ${clip(value)} was not found in Genesys Cloud`);
 	ctx.directory.set(emailKey(value), found.id);
 	return found.id;
 }

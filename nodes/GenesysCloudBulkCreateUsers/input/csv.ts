@@ -9,10 +9,17 @@
  * Row numbers are spreadsheet rows: the header is row 1 (when it is the first line), a blank line still
  * takes a row, and a record whose quoted value spans lines takes one row.
  *
+ * Memory is bounded by the file: other encodings are transcoded to UTF-8 chunk by chunk, csv-parse reads the
+ * bytes, and a record over MAX_CSV_RECORD_CHARS is stepped over without building its values.
+ *
  * Left to csv-parse: its `trim` takes tabs like spaces around a quoted value, and it reads `"" ""` (an empty
  * quoted value, spaces, another one) as one empty value rather than reporting text after a closing quote.
  */
+
 import { CsvError, parse, type CsvErrorCode, type InfoRecord, type Options } from 'csv-parse/sync';
+
+import { findRecordEnd } from './csvRecordEnd';
+import { MAX_CSV_RECORD_CHARS } from './limits';
 
 export type CsvDelimiter = ',' | ';' | '\t';
 
@@ -39,6 +46,8 @@ export interface CsvBroken {
 	kind: 'broken';
 	row: number;
 	problem: string;
+	/** The record is longer than MAX_CSV_RECORD_CHARS: the column (0-based) being read when it got there. */
+	tooLongAt?: number;
 }
 
 export type CsvRecord = CsvCells | CsvBroken;
@@ -77,41 +86,106 @@ function notText(data: Uint8Array): CsvFileError | undefined {
 	const end = Math.min(data.length, SNIFF_BYTES);
 	for (let index = 0; index < end; index++) {
 		if (data[index] === 0)
-			return new CsvFileError('is not a CSV file: it contains binary data', SAVE_AS_CSV);
+			return new CsvFileError(
+				'is not a CSV file: it contains binary data (it is not UTF-8, UTF-16 or Windows-1252 text)',
+				SAVE_AS_CSV,
+			);
 	}
 	return undefined;
 }
 
-/** Text for detection and messages, and the same text as UTF-8 bytes for csv-parse. */
+/** The start of the text, for delimiter detection, and the whole file as UTF-8 bytes for csv-parse. */
 interface DecodedCsv {
-	text: string;
+	head: string;
 	utf8: Buffer;
-}
-
-function fromText(text: string): DecodedCsv {
-	return { text, utf8: Buffer.from(text, 'utf8') };
 }
 
 function asBuffer(data: Uint8Array): Buffer {
 	return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
+/** Bytes decoded for delimiter detection: the header line is looked at up to DETECT_LIMIT characters. */
+const HEAD_BYTES = 256 * 1024;
+/** Transcoding goes this many bytes at a time, so no string of the whole file is ever built. */
+const TRANSCODE_CHUNK = 1024 * 1024;
+
+type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+/** Other encodings to UTF-8, chunk by chunk (a streaming decoder keeps characters split across chunks). */
+function toUtf8(data: Uint8Array, encoding: Encoding): Buffer {
+	const decoder = new TextDecoder(encoding);
+	const parts: Buffer[] = [];
+	for (let start = 0; start < data.length; start += TRANSCODE_CHUNK) {
+		const end = Math.min(data.length, start + TRANSCODE_CHUNK);
+		parts.push(Buffer.from(decoder.decode(data.subarray(start, end), { stream: end < data.length }), 'utf8'));
+	}
+	parts.push(Buffer.from(decoder.decode(), 'utf8'));
+	return Buffer.concat(parts);
+}
+
 /**
- * UTF-8 with or without BOM; UTF-16 when it has a BOM (Excel's "Unicode text"); bytes that are not valid
- * UTF-8 are read as Windows-1252, which is what Excel's plain "CSV" writes.
+ * Whether the bytes are valid UTF-8, checked chunk by chunk with a fatal streaming decoder so no string of the
+ * whole file is built (node:buffer's isUtf8 is not among the modules n8n Cloud lets a community node import).
+ */
+function isUtf8(data: Uint8Array): boolean {
+	const decoder = new TextDecoder('utf-8', { fatal: true });
+	try {
+		for (let start = 0; start < data.length; start += TRANSCODE_CHUNK) {
+			const end = Math.min(data.length, start + TRANSCODE_CHUNK);
+			decoder.decode(data.subarray(start, end), { stream: end < data.length });
+		}
+		decoder.decode();
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function decodeAs(data: Uint8Array, encoding: Encoding): DecodedCsv {
+	const utf8 = encoding === 'utf-8' ? asBuffer(data) : toUtf8(data, encoding);
+	// A character cut at the end of the head only spoils the last one, past the header line.
+	return { head: utf8.subarray(0, HEAD_BYTES).toString('utf8'), utf8 };
+}
+
+/** Share of NUL bytes among the odd (or even) positions of the first SNIFF_BYTES that marks UTF-16. */
+const UTF16_NUL_SHARE = 0.6;
+
+/**
+ * UTF-16 without a BOM: text that is mostly ASCII (headers, emails, ids, digits) has a NUL as the high byte
+ * of nearly every character, on odd positions for little endian, on even ones for big endian, and never on
+ * the others. Returns the encoding, or undefined for anything else.
+ */
+export function detectUtf16(data: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+	const end = Math.min(data.length, SNIFF_BYTES) & ~1;
+	if (end < 4) return undefined;
+	let evenNul = 0;
+	let oddNul = 0;
+	for (let index = 0; index < end; index++) {
+		if (data[index] !== 0) continue;
+		if (index % 2 === 0) evenNul++;
+		else oddNul++;
+	}
+	const pairs = end / 2;
+	if (evenNul === 0 && oddNul >= pairs * UTF16_NUL_SHARE) return 'utf-16le';
+	if (oddNul === 0 && evenNul >= pairs * UTF16_NUL_SHARE) return 'utf-16be';
+	return undefined;
+}
+
+/**
+ * UTF-8 with or without BOM; UTF-16 with a BOM (Excel's "Unicode text") or recognised without one; bytes that
+ * are not valid UTF-8 are read as Windows-1252, which is what Excel's plain "CSV" writes.
  */
 function decodeCsv(data: Uint8Array): DecodedCsv | CsvFileError {
-	if (startsWith(data, [0xff, 0xfe])) return fromText(new TextDecoder('utf-16le').decode(data));
-	if (startsWith(data, [0xfe, 0xff])) return fromText(new TextDecoder('utf-16be').decode(data));
+	if (startsWith(data, [0xff, 0xfe])) return decodeAs(data, 'utf-16le');
+	if (startsWith(data, [0xfe, 0xff])) return decodeAs(data, 'utf-16be');
+	const utf16 = detectUtf16(data);
+	if (utf16) return decodeAs(data, utf16);
 	const problem = notText(data);
 	if (problem) return problem;
+	// Valid UTF-8 goes to csv-parse unchanged (no copy); its `bom` option drops the BOM.
+	if (isUtf8(data)) return decodeAs(data, 'utf-8');
 	const hasBom = startsWith(data, [0xef, 0xbb, 0xbf]);
-	try {
-		// Valid UTF-8 goes to csv-parse unchanged (no copy); its `bom` option drops the BOM.
-		return { text: new TextDecoder('utf-8', { fatal: true }).decode(data), utf8: asBuffer(data) };
-	} catch {
-		return fromText(new TextDecoder('windows-1252').decode(hasBom ? data.subarray(3) : data));
-	}
+	return decodeAs(hasBom ? data.subarray(3) : data, 'windows-1252');
 }
 
 const QUOTE = 0x22;
@@ -250,10 +324,13 @@ class RecordReader {
 	private readonly records: CsvRecord[] = [];
 	private readonly options: Options;
 
+	private readonly delimiterByte: number;
+
 	constructor(
 		private readonly input: Buffer,
 		delimiter: CsvDelimiter,
 	) {
+		this.delimiterByte = delimiter.charCodeAt(0);
 		this.options = {
 			bom: true,
 			delimiter,
@@ -267,6 +344,8 @@ class RecordReader {
 			skip_empty_lines: true,
 			// Allows spaces around a quoted value; unquoted values come trimmed, as mapping trims them anyway.
 			trim: true,
+			// Bounds the memory of one record; a longer one is stepped over (see tooLong).
+			max_record_size: MAX_CSV_RECORD_CHARS,
 		};
 	}
 
@@ -301,8 +380,32 @@ class RecordReader {
 			return undefined;
 		} catch (error) {
 			const csvError = asCsvError(error);
+			if (csvError.code === 'CSV_MAX_RECORD_SIZE') return this.tooLong(csvError, start);
 			return csvError === hidden ? this.broken(csvError, last) : this.broken(csvError, start);
 		}
+	}
+
+	/**
+	 * A record over MAX_CSV_RECORD_CHARS: recorded as broken, naming the column being read, and stepped over
+	 * by scanning its bytes. A quote that never closes is handled as csv-parse would have: the row is broken
+	 * and reading goes on at the line after the quote.
+	 */
+	private tooLong(error: CsvError, start: Cursor): Cursor {
+		const row = start.row + errorCounter(error, 'records') + errorCounter(error, 'empty_lines') + 1;
+		const column = errorCounter(error, 'column');
+		const fieldStart = start.offset + errorCounter(error, 'bytes') + (column > 0 ? 1 : 0);
+		const end = findRecordEnd(this.input, fieldStart, this.delimiterByte, column === 0);
+		if (end.kind === 'unclosed') {
+			this.records.push({ kind: 'broken', row, problem: QUOTE_PROBLEMS.CSV_QUOTE_NOT_CLOSED ?? '' });
+			return { offset: byteLineAfter(this.input, end.quote), row };
+		}
+		this.records.push({
+			kind: 'broken',
+			row,
+			problem: `it is longer than ${MAX_CSV_RECORD_CHARS.toLocaleString('en-US')} characters`,
+			tooLongAt: column,
+		});
+		return { offset: end.next, row };
 	}
 
 	/** The first quote error in input[from, to) read without relax_quotes, bar quotes inside unquoted values. */
@@ -350,10 +453,7 @@ class RecordReader {
 export function openCsv(data: Uint8Array, delimiter?: CsvDelimiter): CsvDocument | CsvFileError {
 	const decoded = decodeCsv(data);
 	if (decoded instanceof CsvFileError) return decoded;
-	if (decoded.text.trim() === '') {
-		return new CsvFileError('is empty: a header row is needed', SAVE_AS_CSV);
-	}
-	const chosen = delimiter ?? detectDelimiter(decoded.text);
+	const chosen = delimiter ?? detectDelimiter(decoded.head);
 	const all = new RecordReader(decoded.utf8, chosen).read();
 	const first = all[0];
 	if (!first) return new CsvFileError('is empty: a header row is needed', SAVE_AS_CSV);

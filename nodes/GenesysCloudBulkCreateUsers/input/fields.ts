@@ -209,6 +209,14 @@ export interface CsvColumnMap {
 	sources: ColumnSource[];
 	/** Header names that match no user field (ignored). */
 	unmapped: string[];
+	/** Fields that more than one column maps to: which value to use cannot be told, so the file is refused. */
+	repeated: RepeatedField[];
+}
+
+/** A user field several CSV columns map to, with those columns (0-based) and their header names. */
+export interface RepeatedField {
+	field: UserFieldId;
+	columns: Array<{ column: number; name: string }>;
 }
 
 /** Maps a CSV header once per file, so each record costs only array lookups. */
@@ -228,11 +236,20 @@ export function mapCsvHeader(header: readonly string[]): CsvColumnMap {
 		byField.set(match.field, list);
 	});
 	const sources: ColumnSource[] = [];
+	const repeated: RepeatedField[] = [];
 	for (const [field, list] of byField) {
+		if (list.length > 1) {
+			repeated.push({ field, columns: list.map(({ column }) => ({ column, name: header[column].trim() })) });
+		}
 		list.sort((a, b) => a.rank - b.rank || a.column - b.column);
 		sources.push({ field, columns: list.map((entry) => entry.column) });
 	}
-	return { sources, unmapped };
+	return { sources, unmapped, repeated };
+}
+
+/** The user field a CSV column (0-based) maps to. */
+export function fieldOfColumn(map: CsvColumnMap, column: number): UserFieldId | undefined {
+	return map.sources.find((source) => source.columns.includes(column))?.field;
 }
 
 export function mapCsvCells(map: CsvColumnMap, cells: readonly string[]): MappedRecord {

@@ -10,19 +10,23 @@ import {
 	type ResourceMapperValue,
 } from 'n8n-workflow';
 
-import { CsvFileError, openCsv } from './csv';
+import { CsvFileError, openCsv, type CsvBroken } from './csv';
 import {
 	applyDefaults,
 	AutoMapper,
+	fieldOfColumn,
 	hasAnyValue,
 	mapCsvCells,
 	mapCsvHeader,
 	mapDefinedValues,
+	type CsvColumnMap,
 	type MappedRecord,
+	type RepeatedField,
 } from './fields';
+import { clip, formatCount, MAX_CSV_RECORD_CHARS, MAX_VALUE_CHARS } from './limits';
 import type { FieldError } from '../../GenesysCloud/resultError';
 import type { BulkCreateSettings, InputRow, RowOrigin } from '../types';
-import { ListMemo, quote, ROW_FIELD, validateRecord, type ValidationOptions } from './validate';
+import { FIELD_LABELS, ListMemo, quote, ROW_FIELD, validateRecord, type ValidationOptions } from './validate';
 
 export interface RowBuildOptions extends ValidationOptions {
 	inputSource: BulkCreateSettings['inputSource'];
@@ -33,10 +37,18 @@ export type RowPlace = Omit<RowOrigin, 'index'>;
 
 const MAX_LISTED_NAMES = 10;
 
+/** Input names for a message: the first few, each clipped, so a message never carries much input. */
 function listNames(names: readonly string[]): string {
-	const shown = names.slice(0, MAX_LISTED_NAMES).join(', ');
+	const shown = clip(
+		names
+			.slice(0, MAX_LISTED_NAMES)
+			.map((name) => clip(name, MAX_NAME_CHARS))
+			.join(', '),
+	);
 	return names.length > MAX_LISTED_NAMES ? `${shown}, …` : shown;
 }
+
+const MAX_NAME_CHARS = 40;
 
 /**
  * Validates rows one by one, in input order, and marks repeated emails: the first occurrence of an email
@@ -166,6 +178,36 @@ export interface CsvFileInput {
 	defaults?: MappedRecord;
 }
 
+/** `column 3 "Work Email"`: columns are numbered from 1, as a user counts them. */
+function columnName(header: readonly string[], column: number): string {
+	const name = header[column];
+	return name ? `column ${column + 1} "${clip(name, MAX_NAME_CHARS)}"` : `column ${column + 1}`;
+}
+
+function repeatedMessage(header: readonly string[], repeated: readonly RepeatedField[]): string {
+	const parts = repeated.map(({ field, columns }) => {
+		const names = columns.map(({ column }) => columnName(header, column));
+		return `${columns.length} columns for the user field ${FIELD_LABELS[field]} (${names.join(', ')})`;
+	});
+	return `has ${parts.join('; ')}: which one to use cannot be told`;
+}
+
+const REPEATED_HINT =
+	'Keep one column per user field: delete the others, or rename them to a name that is not a user field (such columns are ignored).';
+
+/** A record too long to read: invalid, naming the user field of the column being read (or the column). */
+function tooLongError(record: CsvBroken, column: number, header: readonly string[], map: CsvColumnMap): FieldError {
+	const field = fieldOfColumn(map, column);
+	const limits = `a row may hold at most ${formatCount(MAX_CSV_RECORD_CHARS)} characters and a value ${formatCount(MAX_VALUE_CHARS)} (no real one comes close: check the file)`;
+	if (field) {
+		return {
+			field,
+			message: `${FIELD_LABELS[field]} (${columnName(header, column)}) is too long: ${limits}`,
+		};
+	}
+	return { field: ROW_FIELD, message: `Malformed CSV row: ${record.problem}, in ${columnName(header, column)}; ${limits}` };
+}
+
 const COLUMN_HINT =
 	'Give the CSV a header row whose columns name user fields, e.g. email, name (or first_name and last_name), department, title.';
 
@@ -174,7 +216,7 @@ const COLUMN_HINT =
  * read at all is returned as a CsvInputError (nothing of it is added) for the caller to raise.
  */
 export function addCsvFile(collector: RowCollector, file: CsvFileInput): CsvInputError | undefined {
-	const label = `The file in binary field "${file.binaryPropertyName}" of item ${file.itemIndex}`;
+	const label = `The file in binary field "${clip(file.binaryPropertyName, MAX_NAME_CHARS)}" of item ${file.itemIndex}`;
 	const document = openCsv(file.data);
 	if (document instanceof CsvFileError) {
 		return new CsvInputError(file.itemIndex, `${label} ${document.message}`, document.hint);
@@ -188,9 +230,18 @@ export function addCsvFile(collector: RowCollector, file: CsvFileInput): CsvInpu
 			COLUMN_HINT,
 		);
 	}
+	if (columns.repeated.length > 0) {
+		return new CsvInputError(
+			file.itemIndex,
+			`${label} ${repeatedMessage(document.header, columns.repeated)}`,
+			REPEATED_HINT,
+		);
+	}
 	for (const record of document.records()) {
 		const place: RowPlace = { row: record.row, itemIndex: file.itemIndex };
-		if (record.kind === 'broken') {
+		if (record.kind === 'broken' && record.tooLongAt !== undefined) {
+			collector.addInvalid(place, [tooLongError(record, record.tooLongAt, document.header, columns)]);
+		} else if (record.kind === 'broken') {
 			collector.addInvalid(place, [
 				{ field: ROW_FIELD, message: `Malformed CSV row: ${record.problem}` },
 			]);
@@ -240,7 +291,7 @@ async function readCsvItem(
 		const present = Object.keys(item.binary ?? {});
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Item ${itemIndex} has no binary field "${binaryPropertyName}"`,
+			`Item ${itemIndex} has no binary field "${clip(binaryPropertyName, MAX_NAME_CHARS)}"`,
 			{
 				itemIndex,
 				description: present.length

@@ -11,6 +11,7 @@ import {
 
 import { RATE_LIMIT_WINDOW_SECONDS, REQUESTS_PER_MINUTE } from '../../GenesysCloud/parameters';
 import type { BulkCreateSettings, OnExisting } from '../types';
+import { clip } from './limits';
 
 export const CONCURRENCY_RANGE = { min: 1, max: 20, default: 5 } as const;
 /** Searches at a time while looking up existing users, whatever the provisioning concurrency (read-only). */
@@ -29,6 +30,11 @@ export interface RawSettings {
 	options: IDataObject;
 	/** Hidden parameter; absent means the default. */
 	rateLimitWindowSeconds?: unknown;
+}
+
+/** A parameter value for a message, clipped: expressions can hand over anything. */
+function shown(value: unknown): string {
+	return clip(JSON.stringify(value) ?? String(value));
 }
 
 /** Checks raw values; every failure is a NodeOperationError naming the parameter as the user sees it. */
@@ -50,7 +56,7 @@ class SettingsChecker {
 			return value as T;
 		return this.fail(
 			parameter,
-			`must be one of ${allowed.map((entry) => `"${entry}"`).join(', ')} (got ${JSON.stringify(value)})`,
+			`must be one of ${allowed.map((entry) => `"${entry}"`).join(', ')} (got ${shown(value)})`,
 			`Choose one of the listed values for "${parameter}".`,
 		);
 	}
@@ -61,7 +67,7 @@ class SettingsChecker {
 		if (value === 'true' || value === 'false') return value === 'true';
 		return this.fail(
 			parameter,
-			`must be true or false (got ${JSON.stringify(value)})`,
+			`must be true or false (got ${shown(value)})`,
 			`Turn "${parameter}" on or off.`,
 		);
 	}
@@ -79,7 +85,7 @@ class SettingsChecker {
 		}
 		return this.fail(
 			parameter,
-			`must be a whole number from ${range.min} to ${range.max} (got ${JSON.stringify(value)})`,
+			`must be a whole number from ${range.min} to ${range.max} (got ${shown(value)})`,
 			`Set "${parameter}" between ${range.min} and ${range.max}; the default is ${range.default}.`,
 		);
 	}
@@ -90,7 +96,7 @@ class SettingsChecker {
 		if (typeof number === 'number' && number >= range.min && number <= range.max) return number;
 		return this.fail(
 			parameter,
-			`must be a number from ${range.min} to ${range.max} (got ${JSON.stringify(value)})`,
+			`must be a number from ${range.min} to ${range.max} (got ${shown(value)})`,
 			`Set "${parameter}" between ${range.min} and ${range.max}; the default is ${range.default}.`,
 		);
 	}
@@ -100,7 +106,7 @@ class SettingsChecker {
 		if (typeof value !== 'string') {
 			return this.fail(
 				parameter,
-				`must be text (got ${JSON.stringify(value)})`,
+				`must be text (got ${shown(value)})`,
 				`Enter "${parameter}" as text.`,
 			);
 		}
@@ -114,7 +120,7 @@ class SettingsChecker {
 		if (!/\s/.test(division)) return division;
 		return this.fail(
 			parameter,
-			`must be a division ID or * (got ${JSON.stringify(division)})`,
+			`must be a division ID or * (got ${shown(division)})`,
 			'Use a division ID (not its name), or * for all divisions.',
 		);
 	}

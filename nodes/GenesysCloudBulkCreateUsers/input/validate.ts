@@ -20,6 +20,7 @@ import {
 } from './schema';
 import type { FieldError } from '../../GenesysCloud/resultError';
 import type { FollowUps, RoleGrant, SkillGrant } from '../types';
+import { formatCount, MAX_REQUEST_BODY_BYTES, MAX_VALUE_CHARS, valueLength } from './limits';
 
 /** `field` of an error about the whole row (empty row, malformed CSV record, duplicate). */
 export const ROW_FIELD = 'row';
@@ -410,13 +411,63 @@ function createUserErrors(
 	return errors;
 }
 
+/**
+ * Values over MAX_VALUE_CHARS become errors and are left out of the record, before anything copies them
+ * (trimming a value of megabytes would). Returns the record without them.
+ */
+function dropOversized(record: MappedRecord, errors: FieldError[]): MappedRecord {
+	let kept = record;
+	for (const field of Object.keys(record) as UserFieldId[]) {
+		const value = record[field];
+		if (valueLength(value, MAX_VALUE_CHARS) <= MAX_VALUE_CHARS) continue;
+		const size =
+			typeof value === 'string' ? `${formatCount(value.length)} characters long` : 'over the limit in size';
+		errors.push({
+			field,
+			message: `${FIELD_LABELS[field]} is ${size}; a value may hold at most ${formatCount(MAX_VALUE_CHARS)} characters (no real one comes close: check the input)`,
+		});
+		if (kept === record) kept = { ...record };
+		delete kept[field];
+	}
+	return kept;
+}
+
+/** UTF-8 bytes of a body as it is sent. */
+function bodyBytes(body: unknown): number {
+	return Buffer.byteLength(JSON.stringify(body), 'utf8');
+}
+
+/** Genesys refuses bodies over 512,000 bytes: the row is invalid, naming its longest field. */
+function bodySizeError(body: CreateUserBody, phoneFields: readonly PhoneField[]): FieldError | undefined {
+	const bytes = bodyBytes(body);
+	if (bytes <= MAX_REQUEST_BODY_BYTES) return undefined;
+	let longest: { field: string; bytes: number } = { field: ROW_FIELD, bytes: 0 };
+	for (const [key, value] of Object.entries(body)) {
+		if (key === 'addresses') {
+			body.addresses?.forEach((contact, index) => {
+				const size = bodyBytes(contact);
+				if (size > longest.bytes) longest = { field: phoneFields[index] ?? 'addresses', bytes: size };
+			});
+		} else {
+			const size = bodyBytes(value);
+			if (size > longest.bytes) longest = { field: key, bytes: size };
+		}
+	}
+	const label = FIELD_LABELS[longest.field as UserFieldId] ?? longest.field;
+	return {
+		field: longest.field,
+		message: `The user would be sent as ${formatCount(bytes)} bytes, and Genesys Cloud accepts at most ${formatCount(MAX_REQUEST_BODY_BYTES)} per request; ${label} is its longest value`,
+	};
+}
+
 /** Validates one mapped record and builds what provisioning sends for it; `memo` shares parsed list cells. */
 export function validateRecord(
-	record: MappedRecord,
+	input: MappedRecord,
 	options: ValidationOptions,
 	memo?: ListMemo,
 ): RecordCheck {
 	const errors: FieldError[] = [];
+	const record = dropOversized(input, errors);
 	const values = cleanValues(record, errors);
 	const roles = readList(
 		'roles',
@@ -432,6 +483,10 @@ export function validateRecord(
 	if (!parsed.success) {
 		const reported = new Set(errors.map((error) => error.field));
 		errors.push(...createUserErrors(parsed, body, phoneFields, reported));
+	}
+	if (parsed.success) {
+		const tooLarge = bodySizeError(parsed.data, phoneFields);
+		if (tooLarge) errors.push(tooLarge);
 	}
 	if (errors.length > 0 || !parsed.success) {
 		return { ok: false, email: values.email, errors };
