@@ -6,7 +6,12 @@ import {
 	REQUESTS_PER_MINUTE,
 	requestsPerMinuteOption,
 } from '../GenesysCloud/parameters';
-import { CONCURRENCY_RANGE, DEFAULT_ROLE_DIVISION, LOOKUP_CONCURRENCY } from './input/settings';
+import {
+	CONCURRENCY_RANGE,
+	DEFAULT_NEW_USER_STATE,
+	DEFAULT_ROLE_DIVISION,
+	LOOKUP_CONCURRENCY,
+} from './input/settings';
 
 const AUTO_MAP_NAMES =
 	'Map Automatically matches field names to user fields ignoring case, spaces, _, - and ., and knows common HRIS names: email_address, work_email, full_name, first_name + last_name, job_title, dept, mobile, manager_email, employee_id and more.';
@@ -163,6 +168,26 @@ export const bulkCreateUsersProperties: INodeProperties[] = [
 			"Most requests sent to Genesys Cloud per minute. Genesys allows 300 per token by default; raise it only if your org's limit is higher.",
 			{ maxValue: REQUESTS_PER_MINUTE.max, numberPrecision: 0 },
 		),
+		{
+			displayName: 'New User State',
+			name: 'newUserState',
+			type: 'options',
+			options: [
+				{
+					name: 'Active',
+					value: 'active',
+					description: 'New users can be routed and sign in once they have a password or accept the invitation',
+				},
+				{
+					name: 'Inactive',
+					value: 'inactive',
+					description: 'New users are created inactive and get no invitation (it would activate them)',
+				},
+			],
+			default: DEFAULT_NEW_USER_STATE,
+			description:
+				"State of a new user whose row has no State. Genesys Cloud makes a user created without a state inactive, so the node always sends one.",
+		},
 		{
 			displayName: 'Send Invite Email',
 			name: 'sendInvite',

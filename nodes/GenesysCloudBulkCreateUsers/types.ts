@@ -7,6 +7,9 @@ import type { CreateUserBody } from './input/schema';
 
 export type OnExisting = 'skip' | 'update' | 'fail';
 
+/** State of a new user whose row gives none (CreateUser without `state` makes an inactive user). */
+export type NewUserState = 'active' | 'inactive';
+
 export type UserStatus =
 	| 'created'
 	| 'updated'
@@ -31,6 +34,8 @@ export interface BulkCreateSettings {
 	rateLimitWindowSeconds: number;
 	includeSummary: boolean;
 	sendInvite: boolean;
+	/** Sent as `state` when a row to create gives none. */
+	newUserState: NewUserState;
 	externalIdAuthority?: string;
 	/** Division used for role grants when a row names none; `*` means all divisions. */
 	roleDivisionId: string;

@@ -55,8 +55,8 @@ describe('create and follow-ups', () => {
 		expect(run.results.map((r) => r.status)).toEqual(['created', 'created', 'created']);
 		expect(createPosts().map((req) => req.body)).toEqual([
 			{ email: 'jane@example.com', name: 'Jane Doe', title: 'Agent', state: 'active' },
-			{ email: 'john@example.com', name: 'John Roe' },
-			{ email: 'boss@example.com', name: 'Big Boss' },
+			{ email: 'john@example.com', name: 'John Roe', state: 'active' },
+			{ email: 'boss@example.com', name: 'Big Boss', state: 'active' },
 		]);
 		const jane = userByEmail('jane@example.com');
 		expect(run.results[0]).toMatchObject({

@@ -157,6 +157,7 @@ describe('planRow (dry run)', () => {
 			email: 'c@example.com',
 			name: 'Cee',
 			title: 'Lead',
+			state: 'active',
 			password: '[redacted]',
 		});
 		expect(planned.steps.map((s) => `${s.step}:${s.status}`)).toEqual([

@@ -55,6 +55,7 @@ describe('settings', () => {
 			rateLimitWindowSeconds: 60,
 			includeSummary: false,
 			sendInvite: false,
+			newUserState: 'active',
 			roleDivisionId: '*',
 		});
 	});
@@ -72,6 +73,7 @@ describe('settings', () => {
 					requestsPerMinute: '600',
 					includeSummary: true,
 					sendInvite: true,
+					newUserState: 'inactive',
 					externalIdAuthority: ' Workday ',
 					roleDivisionId: 'div-1',
 				},
@@ -88,6 +90,7 @@ describe('settings', () => {
 			rateLimitWindowSeconds: 1.5,
 			includeSummary: true,
 			sendInvite: true,
+			newUserState: 'inactive',
 			externalIdAuthority: 'Workday',
 			roleDivisionId: 'div-1',
 		});
@@ -115,6 +118,7 @@ describe('settings', () => {
 			/^Default Role Division: must be a division ID or \*/,
 		],
 		[{ options: { externalIdAuthority: 5 } }, /^External ID Authority: must be text/],
+		[{ options: { newUserState: 'deleted' } }, /^New User State: must be one of "active", "inactive"/],
 	])('%j is refused with the parameter named', (overrides, message) => {
 		const error = settingError(raw(overrides as Partial<RawSettings>));
 		expect(error.message).toMatch(message);
@@ -173,6 +177,7 @@ describe('node properties (public contract)', () => {
 			includeSummary: false,
 			requestsPerMinute: 300,
 			sendInvite: false,
+			newUserState: 'active',
 		});
 	});
 

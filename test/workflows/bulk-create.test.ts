@@ -60,6 +60,7 @@ test('each user is one CreateUser object, follow-ups land, one item per row pair
 			email: 'jane.doe@example.com',
 			title: 'Agent',
 			department: 'Support',
+			state: 'active',
 			password: '[redacted]',
 			addresses: [{ address: '+15555550101', mediaType: 'PHONE', type: 'MOBILE' }],
 		},
@@ -70,7 +71,7 @@ test('each user is one CreateUser object, follow-ups land, one item per row pair
 	// What Genesys holds.
 	const jane = emu.state.userByEmail('jane.doe@example.com');
 	const john = emu.state.userByEmail('john.roe@example.com');
-	// Created without a state (inactive), then activated by the invitation that followed, as Genesys does.
+	// The row gives no state: the New User State default (active) is sent.
 	expect(jane).toMatchObject({ name: 'Jane Doe', title: 'Agent', department: 'Support', state: 'active' });
 	expect(john).toMatchObject({ name: 'John Roe', state: 'active', managerId: jane?.id });
 	expect(emu.state.passwords.has(jane?.id ?? '')).toBe(true);

@@ -7,6 +7,7 @@ import type { Contact } from '../input/schema';
 import type { BulkCreateSettings, FollowUpStep, StepResult, UserResult, ValidRow } from '../types';
 import type { GenesysUser, UserContact } from './userApi';
 import { isDeleted } from './userApi';
+import { newUserBody, newUserState } from './newUser';
 
 export type Action = 'create' | 'update' | 'restore' | 'skip' | 'fail';
 
@@ -107,6 +108,21 @@ export function followUpsFor(
 	return steps;
 }
 
+/**
+ * Why a follow-up the row asks for is left out, or undefined when it is sent. An invitation activates an
+ * inactive user (docs/GENESYS.md, "Users"), so a user meant to stay inactive gets none.
+ */
+export function followUpSkipReason(
+	row: ValidRow,
+	settings: Pick<BulkCreateSettings, 'newUserState'>,
+	action: Action | undefined,
+	step: FollowUpStep,
+): string | undefined {
+	if (step !== 'invite') return undefined;
+	const wanted = action === 'create' ? newUserState(row, settings) : row.create.state;
+	return wanted === 'inactive' ? 'not sent: the user is to stay inactive and an invitation would activate it' : undefined;
+}
+
 export function lookupStep(found: GenesysUser | undefined): StepResult {
 	return {
 		step: 'lookup',
@@ -125,7 +141,10 @@ export function redactBody<T extends object>(body: T): T {
 export function planRow(
 	row: ValidRow,
 	found: GenesysUser | undefined,
-	settings: Pick<BulkCreateSettings, 'onExisting' | 'restoreDeleted' | 'sendInvite' | 'externalIdAuthority'>,
+	settings: Pick<
+		BulkCreateSettings,
+		'onExisting' | 'restoreDeleted' | 'sendInvite' | 'externalIdAuthority' | 'newUserState'
+	>,
 ): UserResult {
 	const action = decideAction(found, settings);
 	const result: UserResult = { status: 'planned', row: row.row, email: row.email, action, steps: [lookupStep(found)] };
@@ -138,7 +157,7 @@ export function planRow(
 	};
 	switch (action) {
 		case 'create':
-			result.body = redactBody({ ...row.create });
+			result.body = redactBody(newUserBody(row, settings));
 			planned('create', 'POST /api/v2/users');
 			break;
 		case 'restore':
@@ -156,7 +175,9 @@ export function planRow(
 			return result;
 	}
 	for (const step of followUpsFor(row, settings, action)) {
-		planned(step, followUpDetail(row, step, settings.externalIdAuthority));
+		const skip = followUpSkipReason(row, settings, action, step);
+		if (skip) result.steps.push({ step, status: 'skipped', detail: skip });
+		else planned(step, followUpDetail(row, step, settings.externalIdAuthority));
 	}
 	return result;
 }

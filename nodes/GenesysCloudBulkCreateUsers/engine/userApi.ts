@@ -26,6 +26,7 @@ import {
 import type { FollowUpStep, ValidRow } from '../types';
 import type { RowWork, RunContext } from './context';
 import { isCancelled, pause } from './context';
+import { newUserBody } from './newUser';
 
 // ---- The user as Genesys returns it ----------------------------------------------------------------------
 
@@ -281,8 +282,8 @@ export type CreateOutcome =
  * attempt landed: the user is looked up by email and reported as created.
  */
 export async function createUser(ctx: RunContext, row: ValidRow): Promise<CreateOutcome> {
-	// One CreateUser object, checked against its schema whatever built it.
-	const body = CreateUserSchema.parse(row.create);
+	// One CreateUser object, always with a `state`, checked against its schema whatever built it.
+	const body = CreateUserSchema.parse(newUserBody(row, ctx.settings));
 	const startedAt = ctx.clock.now();
 	let ambiguous = false;
 	for (let attempt = 1; ; attempt++) {

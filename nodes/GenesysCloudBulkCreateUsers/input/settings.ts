@@ -10,7 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { RATE_LIMIT_WINDOW_SECONDS, REQUESTS_PER_MINUTE } from '../../GenesysCloud/parameters';
-import type { BulkCreateSettings, OnExisting } from '../types';
+import type { BulkCreateSettings, NewUserState, OnExisting } from '../types';
 
 export const CONCURRENCY_RANGE = { min: 1, max: 20, default: 5 } as const;
 /** Searches at a time while looking up existing users, whatever the provisioning concurrency (read-only). */
@@ -19,6 +19,8 @@ export const DEFAULT_ROLE_DIVISION = '*';
 
 const INPUT_SOURCES: ReadonlyArray<BulkCreateSettings['inputSource']> = ['items', 'csv'];
 const ON_EXISTING: readonly OnExisting[] = ['skip', 'update', 'fail'];
+export const NEW_USER_STATES: readonly NewUserState[] = ['active', 'inactive'];
+export const DEFAULT_NEW_USER_STATE: NewUserState = 'active';
 
 /** Raw parameter values as n8n hands them over (expressions already resolved). */
 export interface RawSettings {
@@ -148,6 +150,7 @@ export function parseSettings(raw: RawSettings, node: INode): BulkCreateSettings
 		),
 		includeSummary: check.flag('Include Summary Item', options.includeSummary),
 		sendInvite: check.flag('Send Invite Email', options.sendInvite),
+		newUserState: check.oneOf('New User State', options.newUserState, NEW_USER_STATES, DEFAULT_NEW_USER_STATE),
 		roleDivisionId: check.roleDivision(options.roleDivisionId),
 	};
 	const authority = check.optionalText('External ID Authority', options.externalIdAuthority);
