@@ -143,9 +143,9 @@ export const bulkCreateUsersProperties: INodeProperties[] = [
 			name: 'roleDivisionId',
 			type: 'string',
 			default: DEFAULT_ROLE_DIVISION,
-			placeholder: 'e.g. * or a division ID',
+			placeholder: "e.g. a division ID, or * for all divisions",
 			description:
-				'Division for role grants written without one (roleId rather than roleId:divisionId). * grants the role in all divisions.',
+				"Division for role grants written without one (roleId rather than roleId:divisionId). Empty: the user's own division (the row's Division ID, else the org's home division). * grants the role in every division, current and future: use it only on purpose.",
 		},
 		{
 			displayName: 'External ID Authority',

@@ -37,13 +37,17 @@ export interface BulkCreateSettings {
 	/** Sent as `state` when a row to create gives none. */
 	newUserState: NewUserState;
 	externalIdAuthority?: string;
-	/** Division used for role grants when a row names none; `*` means all divisions. */
-	roleDivisionId: string;
+	/**
+	 * Division for role grants a row gives without one; `*` means all divisions. Absent: the row's division,
+	 * else the org's home division.
+	 */
+	roleDivisionId?: string;
 }
 
 export interface RoleGrant {
 	roleId: string;
-	divisionId: string;
+	/** Absent: the user's division (the row's divisionId, else the org's home division), decided by the engine. */
+	divisionId?: string;
 }
 
 export interface SkillGrant {

@@ -39,7 +39,8 @@ describe('create and follow-ups', () => {
 				{
 					externalKey: 'E-1',
 					roles: [
-						{ roleId: roleA, divisionId: '*' },
+						// No division: the user's own (the home division here).
+						{ roleId: roleA },
 						{ roleId: roleB, divisionId: DEFAULT_IDS.divisions[1] },
 					],
 					skills: [{ id: DEFAULT_IDS.skills[0], proficiency: 3 }],
@@ -65,7 +66,7 @@ describe('create and follow-ups', () => {
 		});
 		expect(emu.state.externalIds.get(jane.id)).toEqual([{ authorityName: 'HRIS', externalKey: 'E-1' }]);
 		expect(emu.state.grants.get(jane.id)).toEqual([
-			{ roleId: roleA, divisionId: '*' },
+			{ roleId: roleA, divisionId: DEFAULT_IDS.homeDivisionId },
 			{ roleId: roleB, divisionId: DEFAULT_IDS.divisions[1] },
 		]);
 		expect(emu.state.skills.get(jane.id)).toEqual([{ id: DEFAULT_IDS.skills[0], proficiency: 3 }]);

@@ -56,7 +56,6 @@ describe('settings', () => {
 			includeSummary: false,
 			sendInvite: false,
 			newUserState: 'active',
-			roleDivisionId: '*',
 		});
 	});
 
@@ -172,7 +171,7 @@ describe('node properties (public contract)', () => {
 		const options = byName('options')[0].options as INodeProperties[];
 		expect(Object.fromEntries(options.map((option) => [option.name, option.default]))).toEqual({
 			concurrency: 5,
-			roleDivisionId: '*',
+			roleDivisionId: '',
 			externalIdAuthority: '',
 			includeSummary: false,
 			requestsPerMinute: 300,

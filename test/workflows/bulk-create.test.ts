@@ -77,7 +77,8 @@ test('each user is one CreateUser object, follow-ups land, one item per row pair
 	expect(emu.state.passwords.has(jane?.id ?? '')).toBe(true);
 	expect(emu.state.externalIds.get(jane?.id ?? '')).toEqual([{ authorityName: 'HRIS', externalKey: 'E-100' }]);
 	expect(emu.state.grants.get(jane?.id ?? '')).toEqual([
-		{ roleId: agentRole, divisionId: '*' },
+		// A role without a division goes to the user's own (here the home division), never to `*` unasked.
+		{ roleId: agentRole, divisionId: emu.catalog.homeDivisionId },
 		{ roleId: supervisorRole, divisionId: DEFAULT_IDS.divisions[1] },
 	]);
 	expect(emu.state.skills.get(jane?.id ?? '')).toEqual([{ id: DEFAULT_IDS.skills[0], proficiency: 4 }]);

@@ -2,8 +2,17 @@
  * Bulk Create Users against what a real org does (issue: new users come out active, roles stay in their
  * division, an update never wipes data): through n8n's engine against the emulator, which models each trap.
  */
+import { DEFAULT_IDS } from '../emulator';
 import type { Emulator } from '../emulator';
-import { closeBulkEmulators, createRequests, items, params, runBulk, startBulkEmulator } from './bulk-helpers';
+import {
+	closeBulkEmulators,
+	createRequests,
+	emails,
+	items,
+	params,
+	runBulk,
+	startBulkEmulator,
+} from './bulk-helpers';
 
 let emu: Emulator;
 
@@ -71,5 +80,53 @@ describe('new user state', () => {
 			body: { name: 'Hal Plan', email: 'hal@example.com', state: 'active' },
 		});
 		expect(createRequests(emu)).toEqual([]);
+	});
+});
+
+describe('role division', () => {
+	const [roleA, roleB, roleC] = [DEFAULT_IDS.roles[0], DEFAULT_IDS.roles[1], DEFAULT_IDS.roles[2]];
+	const other = DEFAULT_IDS.divisions[1];
+
+	test("a role without a division goes to the user's division; * only when the row asks for it", async () => {
+		emu = await startBulkEmulator();
+		const input = [
+			{ name: 'Home User', email: 'home@example.com', roles: roleA },
+			{ name: 'Other User', email: 'other@example.com', divisionId: other, roles: `${roleA}, ${roleB}:*` },
+		];
+		const run = await runBulk(emu, params(), items(input));
+		expect(run.rows.map((row) => row.status)).toEqual(['created', 'created']);
+		expect(emu.state.grants.get(emu.state.userByEmail('home@example.com')?.id ?? '')).toEqual([
+			{ roleId: roleA, divisionId: emu.catalog.homeDivisionId },
+		]);
+		expect(emu.state.grants.get(emu.state.userByEmail('other@example.com')?.id ?? '')).toEqual([
+			{ roleId: roleA, divisionId: other },
+			{ roleId: roleB, divisionId: '*' },
+		]);
+		// The home division is read once for the run, and only because a row needed it.
+		expect(emu.requests.filter((req) => req.path === '/api/v2/authorization/divisions/home')).toHaveLength(1);
+	});
+
+	test('with default options no grant is made in * ; the Default Role Division option can still ask for it', async () => {
+		emu = await startBulkEmulator();
+		const input = emails(6).map((email, i) => ({ name: `User ${i}`, email, roles: i % 2 === 0 ? roleA : `${roleB},${roleC}` }));
+		await runBulk(emu, params(), items(input));
+		const grants = [...emu.state.grants.values()].flat();
+		expect(grants).toHaveLength(9);
+		expect(grants.filter((grant) => grant.divisionId === '*')).toEqual([]);
+
+		const star = await startBulkEmulator();
+		await runBulk(star, params({}, { roleDivisionId: '*' }), items([{ name: 'Star', email: 'star@example.com', roles: roleA }]));
+		expect([...star.state.grants.values()].flat()).toEqual([{ roleId: roleA, divisionId: '*' }]);
+		expect(star.requests.filter((req) => req.path === '/api/v2/authorization/divisions/home')).toEqual([]);
+	});
+
+	test('a dry run names the division each role would be granted in', async () => {
+		emu = await startBulkEmulator();
+		const run = await runBulk(emu, params({ dryRun: true }), items([{ name: 'Plan', email: 'plan@example.com', roles: roleA }]));
+		expect(run.rows[0].steps).toContainEqual({
+			step: 'roles',
+			status: 'planned',
+			detail: `${roleA}@${emu.catalog.homeDivisionId}`,
+		});
 	});
 });

@@ -7,6 +7,7 @@ import type { GenesysApi } from '../../GenesysCloud/genesysApi';
 import type { ResultError } from '../../GenesysCloud/resultError';
 import type { Clock } from '../../GenesysCloud/transport';
 import type { BulkCreateSettings, UserResult, ValidRow } from '../types';
+import type { HomeDivision } from './divisions';
 import type { GenesysUser } from './userApi';
 
 export interface Timing extends ExponentialBackoff {
@@ -57,6 +58,8 @@ export interface RunContext {
 	/** Set once no request can succeed any more (daily limit, credentials rejected). */
 	stop: { error?: ResultError };
 	counters: EngineCounters;
+	/** Read once, before any write, when a role grant needs it (divisions.ts). */
+	homeDivision?: HomeDivision;
 }
 
 export type MainOutcome = 'created' | 'updated' | 'restored' | 'existing';

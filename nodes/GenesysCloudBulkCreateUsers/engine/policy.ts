@@ -7,6 +7,8 @@ import type { Contact } from '../input/schema';
 import type { BulkCreateSettings, FollowUpStep, StepResult, UserResult, ValidRow } from '../types';
 import type { GenesysUser, UserContact } from './userApi';
 import { isDeleted } from './userApi';
+import type { HomeDivision } from './divisions';
+import { grantDivision } from './divisions';
 import { newUserBody, newUserState } from './newUser';
 
 export type Action = 'create' | 'update' | 'restore' | 'skip' | 'fail';
@@ -145,6 +147,7 @@ export function planRow(
 		BulkCreateSettings,
 		'onExisting' | 'restoreDeleted' | 'sendInvite' | 'externalIdAuthority' | 'newUserState'
 	>,
+	home?: HomeDivision,
 ): UserResult {
 	const action = decideAction(found, settings);
 	const result: UserResult = { status: 'planned', row: row.row, email: row.email, action, steps: [lookupStep(found)] };
@@ -177,7 +180,7 @@ export function planRow(
 	for (const step of followUpsFor(row, settings, action)) {
 		const skip = followUpSkipReason(row, settings, action, step);
 		if (skip) result.steps.push({ step, status: 'skipped', detail: skip });
-		else planned(step, followUpDetail(row, step, settings.externalIdAuthority));
+		else planned(step, followUpDetail(row, step, settings.externalIdAuthority, home));
 	}
 	return result;
 }
@@ -199,13 +202,20 @@ function planUpdate(row: ValidRow, found: GenesysUser | undefined, result: UserR
 	result.steps.push({ step: 'update', status: 'planned', detail: details.join(', ') });
 }
 
-function followUpDetail(row: ValidRow, step: FollowUpStep, authority: string | undefined): string {
+function followUpDetail(
+	row: ValidRow,
+	step: FollowUpStep,
+	authority: string | undefined,
+	home: HomeDivision | undefined,
+): string {
 	const { followUps } = row;
 	switch (step) {
 		case 'externalId':
 			return `${authority ?? '(no authority set)'}: ${followUps.externalKey}`;
 		case 'roles':
-			return followUps.roles.map((grant) => `${grant.roleId}@${grant.divisionId}`).join(', ');
+			return followUps.roles
+				.map((grant) => `${grant.roleId}@${grantDivision(grant, row, home) ?? '(home division unknown)'}`)
+				.join(', ');
 		case 'skills':
 			return followUps.skills.map((skill) => `${skill.id}=${skill.proficiency}`).join(', ');
 		case 'queues':

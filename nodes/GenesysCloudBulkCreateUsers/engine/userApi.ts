@@ -26,6 +26,8 @@ import {
 import type { FollowUpStep, ValidRow } from '../types';
 import type { RowWork, RunContext } from './context';
 import { isCancelled, pause } from './context';
+import type { HomeDivision } from './divisions';
+import { grantDivision } from './divisions';
 import { newUserBody } from './newUser';
 
 // ---- The user as Genesys returns it ----------------------------------------------------------------------
@@ -425,11 +427,17 @@ async function addExternalId(ctx: RunContext, work: RowWork, userId: string): Pr
 	return `${authorityName}: ${externalKey}`;
 }
 
-/** POST /api/v2/authorization/subjects/{id}/bulkadd: adds grants, keeps the ones the user has. */
+/**
+ * POST /api/v2/authorization/subjects/{id}/bulkadd: adds grants, keeps the ones the user has. A grant without
+ * a division goes to the user's own (divisions.ts), never to `*` unasked.
+ */
 async function grantRoles(ctx: RunContext, work: RowWork, userId: string): Promise<string> {
-	const body = RoleDivisionGrantsSchema.parse({
-		grants: work.row.followUps.roles.map(({ roleId, divisionId }) => ({ roleId, divisionId })),
-	});
+	const grants = work.row.followUps.roles.map((grant) => ({
+		roleId: grant.roleId,
+		divisionId: grantDivision(grant, work.row, ctx.homeDivision),
+	}));
+	if (grants.some((grant) => grant.divisionId === undefined)) throw homeDivisionUnknown(ctx.homeDivision);
+	const body = RoleDivisionGrantsSchema.parse({ grants });
 	await withConsistency(ctx, work, () =>
 		ctx.api.request<unknown>({
 			method: 'POST',
@@ -439,6 +447,14 @@ async function grantRoles(ctx: RunContext, work: RowWork, userId: string): Promi
 		}),
 	);
 	return `${body.grants.length} role grant(s)`;
+}
+
+function homeDivisionUnknown(home: HomeDivision | undefined): Error {
+	const reason = home && !home.ok ? `: ${redactSecrets(messageOf(home.error))}` : '';
+	return new Error(
+		`The org's home division could not be read${reason}. Give the role its division (roleId:divisionId), ` +
+			'the row a divisionId, or set the Default Role Division option.',
+	);
 }
 
 /** PATCH /api/v2/users/{id}/routingskills/bulk in chunks of 50 (terraform updateUserSkills). */

@@ -15,7 +15,8 @@ import type { BulkCreateSettings, NewUserState, OnExisting } from '../types';
 export const CONCURRENCY_RANGE = { min: 1, max: 20, default: 5 } as const;
 /** Searches at a time while looking up existing users, whatever the provisioning concurrency (read-only). */
 export const LOOKUP_CONCURRENCY = 10;
-export const DEFAULT_ROLE_DIVISION = '*';
+/** Blank: a role given without a division is granted in the user's own division, never in `*` unasked. */
+export const DEFAULT_ROLE_DIVISION = '';
 
 const INPUT_SOURCES: ReadonlyArray<BulkCreateSettings['inputSource']> = ['items', 'csv'];
 const ON_EXISTING: readonly OnExisting[] = ['skip', 'update', 'fail'];
@@ -110,10 +111,10 @@ class SettingsChecker {
 		return trimmed === '' ? undefined : trimmed;
 	}
 
-	roleDivision(value: unknown): string {
+	roleDivision(value: unknown): string | undefined {
 		const parameter = 'Default Role Division';
-		const division = this.optionalText(parameter, value) ?? DEFAULT_ROLE_DIVISION;
-		if (!/\s/.test(division)) return division;
+		const division = this.optionalText(parameter, value);
+		if (division === undefined || !/\s/.test(division)) return division;
 		return this.fail(
 			parameter,
 			`must be a division ID or * (got ${JSON.stringify(division)})`,
@@ -151,8 +152,9 @@ export function parseSettings(raw: RawSettings, node: INode): BulkCreateSettings
 		includeSummary: check.flag('Include Summary Item', options.includeSummary),
 		sendInvite: check.flag('Send Invite Email', options.sendInvite),
 		newUserState: check.oneOf('New User State', options.newUserState, NEW_USER_STATES, DEFAULT_NEW_USER_STATE),
-		roleDivisionId: check.roleDivision(options.roleDivisionId),
 	};
+	const roleDivisionId = check.roleDivision(options.roleDivisionId);
+	if (roleDivisionId !== undefined) settings.roleDivisionId = roleDivisionId;
 	const authority = check.optionalText('External ID Authority', options.externalIdAuthority);
 	if (authority !== undefined) settings.externalIdAuthority = authority;
 	return settings;

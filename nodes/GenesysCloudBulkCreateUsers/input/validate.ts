@@ -44,8 +44,11 @@ export const FIELD_LABELS: Readonly<Record<UserFieldId, string>> = {
 };
 
 export interface ValidationOptions {
-	/** Division for role grants written without one (`roleId` rather than `roleId:divisionId`). */
-	roleDivisionId: string;
+	/**
+	 * Division for role grants written without one (`roleId` rather than `roleId:divisionId`). Absent, such a
+	 * grant keeps no division and the engine uses the user's own.
+	 */
+	roleDivisionId?: string;
 }
 
 export type RecordCheck =
@@ -193,9 +196,12 @@ function zodMessage(result: z.SafeParseError<unknown>): string {
 	return result.error.issues.map((issue) => issue.message).join(', ');
 }
 
+/** A grant as read from the input: its division may still be left to the engine. */
+const RoleInputSchema = RoleDivisionPairSchema.partial({ divisionId: true });
+
 function parseRole(
 	item: unknown,
-	defaultDivision: string,
+	defaultDivision: string | undefined,
 ): { grant?: RoleGrant; problem?: string } {
 	let roleId: string | undefined;
 	let divisionId: string | undefined;
@@ -213,13 +219,15 @@ function parseRole(
 		return { problem: `Role must be a role id, not ${describeType(item)}` };
 	}
 	const candidate = { roleId, divisionId: divisionId ?? defaultDivision };
-	const result = RoleDivisionPairSchema.safeParse(candidate);
+	const result = RoleInputSchema.safeParse(candidate);
 	if (!result.success) return { problem: `Role: ${zodMessage(result)}` };
-	if (hasSpace(result.data.roleId)) return { problem: idMessage('Role', result.data.roleId) };
-	if (hasSpace(result.data.divisionId)) {
-		return { problem: idMessage('Role division', result.data.divisionId) };
+	const grant: RoleGrant = { roleId: result.data.roleId };
+	if (result.data.divisionId !== undefined) grant.divisionId = result.data.divisionId;
+	if (hasSpace(grant.roleId)) return { problem: idMessage('Role', grant.roleId) };
+	if (grant.divisionId !== undefined && hasSpace(grant.divisionId)) {
+		return { problem: idMessage('Role division', grant.divisionId) };
 	}
-	return { grant: result.data };
+	return { grant };
 }
 
 const NUMBER_PATTERN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
@@ -284,7 +292,7 @@ function readRoles(value: unknown, options: ValidationOptions, errors: FieldErro
 			errors.push({ field: `roles[${index}]`, message: problem ?? 'Role is not valid' });
 			return;
 		}
-		const key = `${grant.roleId}\u0000${grant.divisionId}`;
+		const key = `${grant.roleId}\u0000${grant.divisionId ?? ''}`;
 		if (seen.has(key)) return;
 		seen.add(key);
 		roles.push(grant);
