@@ -148,6 +148,15 @@ export const bulkCreateUsersProperties: INodeProperties[] = [
 				"Division for role grants written without one (roleId rather than roleId:divisionId). Empty: the user's own division (the row's Division ID, else the org's home division). * grants the role in every division, current and future: use it only on purpose.",
 		},
 		{
+			displayName: 'Default Country Calling Code',
+			name: 'defaultCountryCode',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 1 or 44',
+			description:
+				'Country calling code for phone numbers written without one (a leading trunk 0 is dropped: 020 7946 0958 with 44 becomes +442079460958). Empty: every number must start with + or 00. Phones are sent in E.164; an extension (x12, ext. 12) goes to its own field.',
+		},
+		{
 			displayName: 'External ID Authority',
 			name: 'externalIdAuthority',
 			type: 'string',

@@ -42,6 +42,8 @@ export interface BulkCreateSettings {
 	 * else the org's home division.
 	 */
 	roleDivisionId?: string;
+	/** Country calling code (digits, no `+`) for phone numbers written without one; absent: they need `+`. */
+	defaultCountryCode?: string;
 }
 
 export interface RoleGrant {

@@ -73,6 +73,7 @@ describe('settings', () => {
 					includeSummary: true,
 					sendInvite: true,
 					newUserState: 'inactive',
+					defaultCountryCode: '+44',
 					externalIdAuthority: ' Workday ',
 					roleDivisionId: 'div-1',
 				},
@@ -90,6 +91,7 @@ describe('settings', () => {
 			includeSummary: true,
 			sendInvite: true,
 			newUserState: 'inactive',
+			defaultCountryCode: '44',
 			externalIdAuthority: 'Workday',
 			roleDivisionId: 'div-1',
 		});
@@ -118,6 +120,8 @@ describe('settings', () => {
 		],
 		[{ options: { externalIdAuthority: 5 } }, /^External ID Authority: must be text/],
 		[{ options: { newUserState: 'deleted' } }, /^New User State: must be one of "active", "inactive"/],
+		[{ options: { defaultCountryCode: 'UK' } }, /^Default Country Calling Code: must be a country calling code/],
+		[{ options: { defaultCountryCode: '0044' } }, /^Default Country Calling Code: /],
 	])('%j is refused with the parameter named', (overrides, message) => {
 		const error = settingError(raw(overrides as Partial<RawSettings>));
 		expect(error.message).toMatch(message);
@@ -172,6 +176,7 @@ describe('node properties (public contract)', () => {
 		expect(Object.fromEntries(options.map((option) => [option.name, option.default]))).toEqual({
 			concurrency: 5,
 			roleDivisionId: '',
+			defaultCountryCode: '',
 			externalIdAuthority: '',
 			includeSummary: false,
 			requestsPerMinute: 300,

@@ -135,7 +135,7 @@ describe('running the same input again', () => {
 
 		const third = await runBulk(emu, params({ onExisting: 'update' }), items(input));
 		expect(third.rows.map((row) => [row.status, row.userId])).toEqual(ids.map((id) => ['updated', id]));
-		expect(third.rows[0].steps).toContainEqual({ step: 'update', status: 'skipped', detail: 'no changes' });
+		expect(third.rows[0].steps).toContainEqual({ step: 'update', status: 'skipped', detail: 'unchanged' });
 		// Follow-ups are re-applied (idempotent), users are never posted again.
 		expect(createRequests(emu)).toHaveLength(3);
 		expect(emu.state.users.size).toBe(3);

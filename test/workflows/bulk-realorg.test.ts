@@ -4,7 +4,9 @@
  */
 import { DEFAULT_IDS } from '../emulator';
 import type { Emulator } from '../emulator';
+import { TestClient } from '../emulator/testClient';
 import {
+	CLIENT,
 	closeBulkEmulators,
 	createRequests,
 	emails,
@@ -129,4 +131,99 @@ describe('role division', () => {
 			detail: `${roleA}@${emu.catalog.homeDivisionId}`,
 		});
 	});
+});
+
+describe('update keeps what the row does not set', () => {
+	const held = [
+		{ address: '+15555550101', mediaType: 'PHONE', type: 'WORK', extension: '4021' },
+		{ address: '+15555550102', mediaType: 'PHONE', type: 'MOBILE' },
+		{ address: '+15555550103', mediaType: 'PHONE', type: 'HOME' },
+		{ extension: '7788', mediaType: 'PHONE', type: 'WORK2' },
+		{ address: 'private@example.org', mediaType: 'EMAIL', type: 'HOME' },
+	];
+
+	function patches(target: Emulator): number {
+		return target.requests.filter((req) => req.method === 'PATCH' && /^\/api\/v2\/users\/[^/]+$/.test(req.path)).length;
+	}
+
+	test('a new work number replaces the work phone only; a rerun sends no PATCH and says unchanged', async () => {
+		emu = await startBulkEmulator();
+		const client = await new TestClient(emu.url, CLIENT).login();
+		const created = await client.createUser({ name: 'Pat Phones', email: 'pat@example.com', state: 'active', addresses: held });
+		expect(created.status).toBe(200);
+		const row = { name: 'Pat Phones', email: 'pat@example.com', workPhone: '+1 (555) 555-0199' };
+
+		const first = await runBulk(emu, params({ onExisting: 'update' }), items([row]));
+		expect(first.rows[0]).toMatchObject({ status: 'updated' });
+		expect(first.rows[0].steps).toContainEqual({ step: 'update', status: 'done', detail: 'addresses' });
+		expect(emu.state.userByEmail('pat@example.com')?.addresses).toEqual([
+			// The number the row sets; the extension it does not set stays.
+			{ address: '+15555550199', mediaType: 'PHONE', type: 'WORK', extension: '4021' },
+			...held.slice(1),
+		]);
+		expect(patches(emu)).toBe(1);
+
+		const rerun = await runBulk(emu, params({ onExisting: 'update' }), items([row]));
+		expect(rerun.rows[0]).toMatchObject({ status: 'updated' });
+		expect(rerun.rows[0].steps).toContainEqual({ step: 'update', status: 'skipped', detail: 'unchanged' });
+		expect(patches(emu)).toBe(1);
+	});
+
+	test('phones are sent in E.164 with the extension apart; national numbers use the Default Country Calling Code', async () => {
+		emu = await startBulkEmulator();
+		const input = [
+			{ name: 'Uma Uk', email: 'uma@example.com', workPhone: '020 7946 0958 ext. 12', mobilePhone: '+44 7700 900123' },
+			{ name: 'Ike Intl', email: 'ike@example.com', workPhone: '0049 30 901820' },
+		];
+		const run = await runBulk(emu, params({}, { defaultCountryCode: '+44' }), items(input));
+		expect(run.rows.map((row) => row.status)).toEqual(['created', 'created']);
+		expect(emu.state.userByEmail('uma@example.com')?.addresses).toEqual([
+			{ address: '+442079460958', extension: '12', mediaType: 'PHONE', type: 'WORK' },
+			{ address: '+447700900123', mediaType: 'PHONE', type: 'MOBILE' },
+		]);
+		expect(emu.state.userByEmail('ike@example.com')?.addresses).toEqual([
+			{ address: '+4930901820', mediaType: 'PHONE', type: 'WORK' },
+		]);
+	});
+
+	test.each([false, true])(
+		'an unreadable number makes the row invalid, naming row and field, before any write (dry run %s)',
+		async (dryRun) => {
+			emu = await startBulkEmulator();
+			const input = [
+				{ name: 'Ok Row', email: 'ok@example.com', workPhone: '+1 555 555 0100' },
+				{ name: 'No Country', email: 'nocc@example.com', workPhone: '555-0100 x12' },
+				{ name: 'Bad Mobile', email: 'bad@example.com', mobilePhone: 'call me' },
+			];
+			const run = await runBulk(emu, params({ dryRun }), items(input));
+			expect(run.rows.map((row) => row.status)).toEqual([dryRun ? 'planned' : 'created', 'invalid', 'invalid']);
+			expect(run.rows[1]).toMatchObject({ row: 2, error: { field: 'workPhone' } });
+			expect((run.rows[1].error as { message: string }).message).toMatch(/^Row 2: Work phone '555-0100 x12' has no country code/);
+			expect(run.rows[2]).toMatchObject({ row: 3, error: { field: 'mobilePhone', message: "Row 3: Mobile phone 'call me' is not a phone number" } });
+			expect(createRequests(emu).map((req) => (req.body as { email: string }).email)).toEqual(dryRun ? [] : ['ok@example.com']);
+		},
+	);
+
+	test('a rerun of the same 1,000 rows with onExisting update sends 0 PATCH requests', async () => {
+		emu = await startBulkEmulator();
+		const input = emails(1000).map((email, i) => ({
+			name: `User ${i}`,
+			email,
+			title: 'Agent',
+			department: i % 2 === 0 ? 'Sales' : 'Support',
+			workPhone: `+1 555 ${String(1000000 + i).slice(1, 4)} ${String(i).padStart(4, '0')}`,
+			mobilePhone: `+44 7700 ${String(900000 + i)}`,
+		}));
+		// The emulator has no rate limit here: the node's own pacing is compressed (3,000 requests per 6 s) so
+		// the test measures requests, not minutes.
+		const parameters = params({ onExisting: 'update', rateLimitWindowSeconds: 6 }, { concurrency: 20, requestsPerMinute: 3000 });
+		const first = await runBulk(emu, parameters, items(input), { timeoutMs: 300_000 });
+		expect(first.rows.filter((row) => row.status === 'created')).toHaveLength(1000);
+		const before = emu.requests.length;
+		const rerun = await runBulk(emu, parameters, items(input), { timeoutMs: 300_000 });
+		expect(rerun.rows.filter((row) => row.status === 'updated')).toHaveLength(1000);
+		const rerunRequests = emu.requests.slice(before);
+		expect(rerunRequests.filter((req) => req.method === 'PATCH')).toEqual([]);
+		expect(rerun.rows.every((row) => (row.steps as unknown[]).some((step) => JSON.stringify(step) === JSON.stringify({ step: 'update', status: 'skipped', detail: 'unchanged' })))).toBe(true);
+	}, 600_000);
 });

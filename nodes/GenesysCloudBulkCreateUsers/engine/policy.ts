@@ -70,8 +70,9 @@ export function fieldChanges(row: ValidRow, current: GenesysUser | undefined): U
 		changes.department = create.department;
 	}
 	if (create.title !== undefined && create.title !== current?.title) changes.title = create.title;
-	if (create.addresses !== undefined && !sameContacts(create.addresses, current?.addresses)) {
-		changes.addresses = create.addresses.map((contact) => ({ ...contact }));
+	if (create.addresses !== undefined) {
+		const merged = mergeAddresses(current?.addresses ?? [], create.addresses);
+		if (!sameContacts(merged, current?.addresses ?? [])) changes.addresses = merged;
 	}
 	return changes;
 }
@@ -87,9 +88,55 @@ function contactKey(contact: UserContact): string {
 	return JSON.stringify([contact.mediaType ?? '', contact.type ?? '', contact.address ?? '', contact.extension ?? '']);
 }
 
-function sameContacts(wanted: readonly UserContact[], current: readonly UserContact[] | undefined): boolean {
-	const held = new Set((current ?? []).map(contactKey));
-	return wanted.length === held.size && wanted.every((contact) => held.has(contactKey(contact)));
+/** Contacts are replaced by media type and type: a row's work phone replaces the user's work phone only. */
+function slotOf(contact: UserContact): string {
+	return `${contact.mediaType ?? ''}/${contact.type ?? ''}`;
+}
+
+/** What we may send back of a contact Genesys returned (`display` and the like are read-only). */
+function writableContact(contact: UserContact): Contact {
+	const writable: Record<string, unknown> = {};
+	for (const key of CONTACT_FIELDS) if (contact[key] !== undefined) writable[key] = contact[key];
+	return writable as Contact;
+}
+
+const CONTACT_FIELDS = ['address', 'mediaType', 'type', 'extension', 'countryCode', 'integration'] as const;
+
+/**
+ * The user's contact list with the row's entries over those of the same media type and type. PATCH
+ * replaces the whole list (docs/GENESYS.md, "Users"), so sending only the row's phones would delete the
+ * user's other phones, extensions and emails. The PRIMARY email is never in `addresses`, so it stays as it is.
+ */
+export function mergeAddresses(current: readonly UserContact[], wanted: readonly Contact[]): Contact[] {
+	const bySlot = new Map(wanted.map((contact) => [slotOf(contact), contact]));
+	const placed = new Set<string>();
+	const merged: Contact[] = [];
+	for (const contact of current) {
+		const slot = slotOf(contact);
+		const replacement = bySlot.get(slot);
+		if (!replacement) merged.push(writableContact(contact));
+		else if (!placed.has(slot)) {
+			merged.push(replaceContact(contact, replacement));
+			placed.add(slot);
+		}
+	}
+	for (const [slot, contact] of bySlot) if (!placed.has(slot)) merged.push({ ...contact });
+	return merged;
+}
+
+/**
+ * The row's entry over the user's: what the row sets wins, what it leaves out stays (a work number without
+ * an extension keeps the user's extension). A new number drops the old number's country.
+ */
+function replaceContact(current: UserContact, replacement: Contact): Contact {
+	const base = writableContact(current);
+	if (replacement.address !== undefined && replacement.address !== base.address) delete base.countryCode;
+	return { ...base, ...replacement };
+}
+
+/** Same entries in the same order: a merge that changed nothing leaves the list as it was. */
+function sameContacts(merged: readonly UserContact[], current: readonly UserContact[]): boolean {
+	return merged.length === current.length && merged.every((contact, i) => contactKey(contact) === contactKey(current[i]));
 }
 
 /** Follow-up steps a row asks for, in the order they run. Invites go to new and restored users only. */
@@ -191,7 +238,7 @@ function planUpdate(row: ValidRow, found: GenesysUser | undefined, result: UserR
 	const changes = fieldChanges(row, found);
 	const fields = Object.keys(changes);
 	if (!state && fields.length === 0) {
-		result.steps.push({ step: 'update', status: 'skipped', detail: 'no changes' });
+		result.steps.push({ step: 'update', status: 'skipped', detail: 'unchanged' });
 		return;
 	}
 	if (result.action === 'update') {

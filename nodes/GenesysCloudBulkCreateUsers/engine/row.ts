@@ -192,7 +192,7 @@ async function updateUser(ctx: RunContext, work: RowWork, userId: string, afterR
 	work.result.steps.push(
 		changed.length > 0
 			? { step: 'update', status: 'done', detail: changed.join(', ') }
-			: { step: 'update', status: 'skipped', detail: 'no changes' },
+			: { step: 'update', status: 'skipped', detail: 'unchanged' },
 	);
 }
 

@@ -11,6 +11,7 @@ import {
 
 import { RATE_LIMIT_WINDOW_SECONDS, REQUESTS_PER_MINUTE } from '../../GenesysCloud/parameters';
 import type { BulkCreateSettings, NewUserState, OnExisting } from '../types';
+import { COUNTRY_CODE } from './phone';
 
 export const CONCURRENCY_RANGE = { min: 1, max: 20, default: 5 } as const;
 /** Searches at a time while looking up existing users, whatever the provisioning concurrency (read-only). */
@@ -111,6 +112,19 @@ class SettingsChecker {
 		return trimmed === '' ? undefined : trimmed;
 	}
 
+	countryCode(value: unknown): string | undefined {
+		const parameter = 'Default Country Calling Code';
+		const code = this.optionalText(parameter, typeof value === 'number' ? String(value) : value);
+		if (code === undefined) return undefined;
+		const digits = COUNTRY_CODE.exec(code)?.[1];
+		if (digits !== undefined) return digits;
+		return this.fail(
+			parameter,
+			`must be a country calling code such as 1, 44 or +49 (got ${JSON.stringify(code)})`,
+			'Enter the digits dialled after + for your country, or leave it empty to require + on every number.',
+		);
+	}
+
 	roleDivision(value: unknown): string | undefined {
 		const parameter = 'Default Role Division';
 		const division = this.optionalText(parameter, value);
@@ -155,6 +169,8 @@ export function parseSettings(raw: RawSettings, node: INode): BulkCreateSettings
 	};
 	const roleDivisionId = check.roleDivision(options.roleDivisionId);
 	if (roleDivisionId !== undefined) settings.roleDivisionId = roleDivisionId;
+	const countryCode = check.countryCode(options.defaultCountryCode);
+	if (countryCode !== undefined) settings.defaultCountryCode = countryCode;
 	const authority = check.optionalText('External ID Authority', options.externalIdAuthority);
 	if (authority !== undefined) settings.externalIdAuthority = authority;
 	return settings;

@@ -19,6 +19,7 @@ import {
 	type CreateUserBody,
 } from './schema';
 import type { FieldError } from '../../GenesysCloud/resultError';
+import { readPhone, type PhoneParts } from './phone';
 import type { FollowUps, RoleGrant, SkillGrant } from '../types';
 
 /** `field` of an error about the whole row (empty row, malformed CSV record, duplicate). */
@@ -49,6 +50,8 @@ export interface ValidationOptions {
 	 * grant keeps no division and the engine uses the user's own.
 	 */
 	roleDivisionId?: string;
+	/** Country calling code (digits) for phone numbers written without one; absent: they need `+`. */
+	defaultCountryCode?: string;
 }
 
 export type RecordCheck =
@@ -71,7 +74,7 @@ function describeType(value: unknown): string {
 }
 
 /** Text fields; `integers` also accepts whole numbers (employee numbers and phones often arrive as numbers). */
-const TEXT_FIELDS: ReadonlyArray<{ field: keyof CleanValues; integers: boolean }> = [
+const TEXT_FIELDS: ReadonlyArray<{ field: Exclude<keyof CleanValues, 'phones'>; integers: boolean }> = [
 	{ field: 'name', integers: false },
 	{ field: 'firstName', integers: false },
 	{ field: 'lastName', integers: false },
@@ -107,15 +110,17 @@ function readText(
 	return undefined;
 }
 
-// Digits with the usual separators, an optional leading +, an optional extension (x12, ext. 12, #12).
-const PHONE_PATTERN = /^\+?[0-9\s().\-/]+(?:\s*(?:x|ext\.?|#)\s*[0-9]+)?$/i;
-const MIN_PHONE_DIGITS = 3;
-
-function checkPhone(field: PhoneField, phone: string, errors: FieldError[]): boolean {
-	const digits = phone.replace(/\D/g, '').length;
-	if (PHONE_PATTERN.test(phone) && digits >= MIN_PHONE_DIGITS) return true;
-	errors.push({ field, message: `${FIELD_LABELS[field]} ${quote(phone)} is not a phone number` });
-	return false;
+/** A phone cell to E.164 and extension (phone.ts); an unreadable one is an error naming the field. */
+function readPhoneField(
+	field: PhoneField,
+	text: string,
+	options: ValidationOptions,
+	errors: FieldError[],
+): PhoneParts | undefined {
+	const reading = readPhone(text, options.defaultCountryCode);
+	if (reading.ok) return reading.phone;
+	errors.push({ field, message: `${FIELD_LABELS[field]} ${quote(text)} ${reading.problem}` });
+	return undefined;
 }
 
 function hasSpace(id: string): boolean {
@@ -143,7 +148,7 @@ function checkManager(manager: string, email: string | undefined, errors: FieldE
 	}
 }
 
-function cleanValues(record: MappedRecord, errors: FieldError[]): CleanValues {
+function cleanValues(record: MappedRecord, options: ValidationOptions, errors: FieldError[]): CleanValues {
 	const values: CleanValues = {};
 	for (const { field, integers } of TEXT_FIELDS) {
 		const text = readText(field, record[field], integers, errors);
@@ -152,8 +157,10 @@ function cleanValues(record: MappedRecord, errors: FieldError[]): CleanValues {
 	// Spreadsheets write `Active`; Genesys wants `active`.
 	if (values.state !== undefined) values.state = values.state.toLowerCase();
 	for (const field of ['workPhone', 'mobilePhone'] as const) {
-		const phone = values[field];
-		if (phone !== undefined && !checkPhone(field, phone, errors)) delete values[field];
+		const text = values[field];
+		if (text === undefined) continue;
+		const phone = readPhoneField(field, text, options, errors);
+		if (phone) values.phones = { ...values.phones, [field]: phone };
 	}
 	if (values.divisionId !== undefined && hasSpace(values.divisionId)) {
 		errors.push({
@@ -425,7 +432,7 @@ export function validateRecord(
 	memo?: ListMemo,
 ): RecordCheck {
 	const errors: FieldError[] = [];
-	const values = cleanValues(record, errors);
+	const values = cleanValues(record, options, errors);
 	const roles = readList(
 		'roles',
 		record.roles,
