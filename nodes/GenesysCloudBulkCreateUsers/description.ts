@@ -198,11 +198,20 @@ export const bulkCreateUsersProperties: INodeProperties[] = [
 				"State of a new user whose row has no State. Genesys Cloud makes a user created without a state inactive, so the node always sends one.",
 		},
 		{
+			displayName: 'Resend Invite to Updated Users',
+			name: 'resendInvite',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to send the activation email again (force) to existing users a row updates, even if an earlier one is still outstanding. Off: updated users get no invitation, so a rerun sends no emails.',
+		},
+		{
 			displayName: 'Send Invite Email',
 			name: 'sendInvite',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to send each new user the Genesys Cloud activation email',
+			description:
+				'Whether to send each new user the Genesys Cloud activation email. Restored users get a fresh one (force), even if an old invitation is outstanding.',
 		},
 	]),
 	rateLimitWindowParameter,

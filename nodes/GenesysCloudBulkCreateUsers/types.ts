@@ -34,6 +34,8 @@ export interface BulkCreateSettings {
 	rateLimitWindowSeconds: number;
 	includeSummary: boolean;
 	sendInvite: boolean;
+	/** Send the invitation again (force) to existing users a row updates, even while one is outstanding. */
+	resendInvite: boolean;
 	/** Sent as `state` when a row to create gives none. */
 	newUserState: NewUserState;
 	externalIdAuthority?: string;

@@ -21,6 +21,7 @@ export function settings(overrides: Partial<BulkCreateSettings> = {}): BulkCreat
 		rateLimitWindowSeconds: 60,
 		includeSummary: false,
 		sendInvite: false,
+		resendInvite: false,
 		newUserState: 'active',
 		roleDivisionId: '*',
 		...overrides,

@@ -123,18 +123,19 @@ describe('followUpsFor', () => {
 		},
 	);
 
-	test('in order, invite for new and restored users only', () => {
+	test('in order, invite for new and restored users, for updated ones only on a resend', () => {
 		const all = ['externalId', 'roles', 'skills', 'queues', 'manager', 'invite'];
-		expect(followUpsFor(row, { sendInvite: true }, 'create')).toEqual(all);
-		expect(followUpsFor(row, { sendInvite: true }, 'restore')).toEqual(all);
-		expect(followUpsFor(row, { sendInvite: true }, 'update')).toEqual(all.slice(0, 5));
-		expect(followUpsFor(row, { sendInvite: false }, 'create')).toEqual(all.slice(0, 5));
+		expect(followUpsFor(row, { sendInvite: true, resendInvite: false }, 'create')).toEqual(all);
+		expect(followUpsFor(row, { sendInvite: true, resendInvite: false }, 'restore')).toEqual(all);
+		expect(followUpsFor(row, { sendInvite: true, resendInvite: false }, 'update')).toEqual(all.slice(0, 5));
+		expect(followUpsFor(row, { sendInvite: false, resendInvite: false }, 'create')).toEqual(all.slice(0, 5));
+		expect(followUpsFor(row, { sendInvite: false, resendInvite: true }, 'update')).toEqual(all);
 	});
 
 	test('none for skipped or failed rows, none asked for by a bare row', () => {
-		expect(followUpsFor(row, { sendInvite: true }, 'skip')).toEqual([]);
-		expect(followUpsFor(row, { sendInvite: true }, 'fail')).toEqual([]);
-		expect(followUpsFor(validRow(1, { email: 'b@example.com' }), { sendInvite: false }, 'create')).toEqual([]);
+		expect(followUpsFor(row, { sendInvite: true, resendInvite: false }, 'skip')).toEqual([]);
+		expect(followUpsFor(row, { sendInvite: true, resendInvite: false }, 'fail')).toEqual([]);
+		expect(followUpsFor(validRow(1, { email: 'b@example.com' }), { sendInvite: false, resendInvite: false }, 'create')).toEqual([]);
 	});
 });
 
@@ -146,7 +147,7 @@ describe('planRow (dry run)', () => {
 	);
 
 	test('a new user: the CreateUser body, password redacted, follow-ups planned', () => {
-		const planned = planRow(row, undefined, settings({ sendInvite: true }));
+		const planned = planRow(row, undefined, settings({ sendInvite: true, resendInvite: false }));
 		expect(planned).toMatchObject({
 			status: 'planned',
 			action: 'create',

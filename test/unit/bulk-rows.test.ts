@@ -83,6 +83,7 @@ const settings = (inputSource: 'items' | 'csv'): BulkCreateSettings => ({
 	rateLimitWindowSeconds: 60,
 	includeSummary: false,
 	sendInvite: false,
+	resendInvite: false,
 	newUserState: 'active',
 	roleDivisionId: '*',
 });

@@ -55,6 +55,7 @@ describe('settings', () => {
 			rateLimitWindowSeconds: 60,
 			includeSummary: false,
 			sendInvite: false,
+			resendInvite: false,
 			newUserState: 'active',
 		});
 	});
@@ -72,6 +73,7 @@ describe('settings', () => {
 					requestsPerMinute: '600',
 					includeSummary: true,
 					sendInvite: true,
+					resendInvite: true,
 					newUserState: 'inactive',
 					defaultCountryCode: '+44',
 					externalIdAuthority: ' Workday ',
@@ -90,6 +92,7 @@ describe('settings', () => {
 			rateLimitWindowSeconds: 1.5,
 			includeSummary: true,
 			sendInvite: true,
+			resendInvite: true,
 			newUserState: 'inactive',
 			defaultCountryCode: '44',
 			externalIdAuthority: 'Workday',
@@ -181,6 +184,7 @@ describe('node properties (public contract)', () => {
 			includeSummary: false,
 			requestsPerMinute: 300,
 			sendInvite: false,
+			resendInvite: false,
 			newUserState: 'active',
 		});
 	});

@@ -227,3 +227,55 @@ describe('update keeps what the row does not set', () => {
 		expect(rerun.rows.every((row) => (row.steps as unknown[]).some((step) => JSON.stringify(step) === JSON.stringify({ step: 'update', status: 'skipped', detail: 'unchanged' })))).toBe(true);
 	}, 600_000);
 });
+
+describe('invite', () => {
+	test('new users are invited without force, restored users with force=true; a plain rerun invites nobody', async () => {
+		emu = await startBulkEmulator({
+			users: [{ id: 'gone-1', name: 'Gone Before', email: 'gone@example.com', state: 'deleted' }],
+		});
+		const input = [
+			{ name: 'New Hire', email: 'new@example.com' },
+			{ name: 'Gone Before', email: 'gone@example.com' },
+		];
+		const parameters = params({ onExisting: 'update', restoreDeleted: true }, { sendInvite: true });
+		const first = await runBulk(emu, parameters, items(input));
+		expect(first.rows.map((row) => row.status)).toEqual(['created', 'restored']);
+		const created = emu.state.userByEmail('new@example.com');
+		expect(emu.state.inviteRequests.map(({ userId, force, sent }) => ({ userId, force, sent }))).toEqual(
+			expect.arrayContaining([
+				{ userId: created?.id, force: false, sent: true },
+				{ userId: 'gone-1', force: true, sent: true },
+			]),
+		);
+		expect(emu.state.inviteRequests).toHaveLength(2);
+		expect(first.rows[0].steps).toContainEqual({ step: 'invite', status: 'done', detail: 'invitation sent' });
+		expect(first.rows[1].steps).toContainEqual({
+			step: 'invite',
+			status: 'done',
+			detail: 'invitation sent with force=true (even if one is outstanding)',
+		});
+
+		const rerun = await runBulk(emu, parameters, items(input));
+		expect(rerun.rows.map((row) => row.status)).toEqual(['updated', 'updated']);
+		expect(emu.state.inviteRequests).toHaveLength(2);
+		expect(emu.state.invites).toHaveLength(2);
+	});
+
+	test('Resend Invite to Updated Users sends again with force=true, even while one is outstanding', async () => {
+		emu = await startBulkEmulator();
+		const input = [{ name: 'Rae Resend', email: 'rae@example.com' }];
+		await runBulk(emu, params({}, { sendInvite: true }), items(input));
+		const run = await runBulk(emu, params({ onExisting: 'update' }, { resendInvite: true }), items(input));
+		expect(run.rows[0]).toMatchObject({ status: 'updated' });
+		expect(emu.state.inviteRequests.map(({ force, sent }) => ({ force, sent }))).toEqual([
+			{ force: false, sent: true },
+			{ force: true, sent: true },
+		]);
+		const dry = await runBulk(emu, params({ onExisting: 'update', dryRun: true }, { resendInvite: true }), items(input));
+		expect(dry.rows[0].steps).toContainEqual({
+			step: 'invite',
+			status: 'planned',
+			detail: 'send invitation email with force=true (even if one is outstanding)',
+		});
+	});
+});

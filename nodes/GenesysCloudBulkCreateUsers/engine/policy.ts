@@ -139,10 +139,13 @@ function sameContacts(merged: readonly UserContact[], current: readonly UserCont
 	return merged.length === current.length && merged.every((contact, i) => contactKey(contact) === contactKey(current[i]));
 }
 
-/** Follow-up steps a row asks for, in the order they run. Invites go to new and restored users only. */
+/**
+ * Follow-up steps a row asks for, in the order they run. Invites go to new and restored users, and to updated
+ * users only when a resend is asked for: a plain rerun sends none.
+ */
 export function followUpsFor(
 	row: ValidRow,
-	settings: Pick<BulkCreateSettings, 'sendInvite'>,
+	settings: Pick<BulkCreateSettings, 'sendInvite' | 'resendInvite'>,
 	action: Action,
 ): FollowUpStep[] {
 	if (action !== 'create' && action !== 'update' && action !== 'restore') return [];
@@ -153,7 +156,7 @@ export function followUpsFor(
 	if (followUps.skills.length > 0) steps.push('skills');
 	if (followUps.queueIds.length > 0) steps.push('queues');
 	if (followUps.manager) steps.push('manager');
-	if (settings.sendInvite && action !== 'update') steps.push('invite');
+	if (action === 'update' ? settings.resendInvite : settings.sendInvite) steps.push('invite');
 	return steps;
 }
 
@@ -170,6 +173,29 @@ export function followUpSkipReason(
 	if (step !== 'invite') return undefined;
 	const wanted = action === 'create' ? newUserState(row, settings) : row.create.state;
 	return wanted === 'inactive' ? 'not sent: the user is to stay inactive and an invitation would activate it' : undefined;
+}
+
+/**
+ * Whether the invitation is sent with `force=true`. Without it Genesys sends nothing while an earlier
+ * invitation is outstanding (docs/GENESYS.md, "Follow-up requests"): right for a new user, who has none.
+ * A restored user's old invitation may still count, and an update only invites when a resend is asked for.
+ */
+export function inviteForced(action: Action | undefined): boolean {
+	return action === 'restore' || action === 'update';
+}
+
+/** The action a row's main stage carried out, from its outcome. */
+export function outcomeAction(outcome: 'created' | 'updated' | 'restored' | 'existing' | undefined): Action | undefined {
+	if (outcome === 'created') return 'create';
+	if (outcome === 'updated') return 'update';
+	if (outcome === 'restored') return 'restore';
+	return undefined;
+}
+
+/** The invite step's detail, planned (`send`) or done (`sent`). */
+export function inviteDetail(force: boolean, tense: 'send' | 'sent'): string {
+	const base = tense === 'send' ? 'send invitation email' : 'invitation sent';
+	return force ? `${base} with force=true (even if one is outstanding)` : base;
 }
 
 export function lookupStep(found: GenesysUser | undefined): StepResult {
@@ -192,7 +218,7 @@ export function planRow(
 	found: GenesysUser | undefined,
 	settings: Pick<
 		BulkCreateSettings,
-		'onExisting' | 'restoreDeleted' | 'sendInvite' | 'externalIdAuthority' | 'newUserState'
+		'onExisting' | 'restoreDeleted' | 'sendInvite' | 'resendInvite' | 'externalIdAuthority' | 'newUserState'
 	>,
 	home?: HomeDivision,
 ): UserResult {
@@ -227,7 +253,7 @@ export function planRow(
 	for (const step of followUpsFor(row, settings, action)) {
 		const skip = followUpSkipReason(row, settings, action, step);
 		if (skip) result.steps.push({ step, status: 'skipped', detail: skip });
-		else planned(step, followUpDetail(row, step, settings.externalIdAuthority, home));
+		else planned(step, followUpDetail(row, step, action, settings.externalIdAuthority, home));
 	}
 	return result;
 }
@@ -252,6 +278,7 @@ function planUpdate(row: ValidRow, found: GenesysUser | undefined, result: UserR
 function followUpDetail(
 	row: ValidRow,
 	step: FollowUpStep,
+	action: Action,
 	authority: string | undefined,
 	home: HomeDivision | undefined,
 ): string {
@@ -270,6 +297,6 @@ function followUpDetail(
 		case 'manager':
 			return followUps.manager ?? '';
 		case 'invite':
-			return 'send invitation email';
+			return inviteDetail(inviteForced(action), 'send');
 	}
 }

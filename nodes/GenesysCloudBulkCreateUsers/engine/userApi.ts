@@ -29,6 +29,7 @@ import { isCancelled, pause } from './context';
 import type { HomeDivision } from './divisions';
 import { grantDivision } from './divisions';
 import { newUserBody } from './newUser';
+import { inviteDetail, inviteForced, outcomeAction } from './policy';
 
 // ---- The user as Genesys returns it ----------------------------------------------------------------------
 
@@ -517,10 +518,20 @@ async function resolveManager(ctx: RunContext, value: string): Promise<string> {
 	return found.id;
 }
 
-/** POST /api/v2/users/{id}/invite: a repeat only re-sends the invitation email. */
+/**
+ * POST /api/v2/users/{id}/invite, with `force=true` for restored users and asked-for resends (policy.ts).
+ * Without force a repeat sends nothing while an invitation is outstanding, so it may be retried; with force a
+ * retry after a lost response would send a second email, so it is not.
+ */
 async function sendInvite(ctx: RunContext, work: RowWork, userId: string): Promise<string> {
+	const force = inviteForced(outcomeAction(work.outcome));
 	await withConsistency(ctx, work, () =>
-		ctx.api.request<unknown>({ method: 'POST', path: `${userPath(userId)}/invite`, idempotent: true }),
+		ctx.api.request<unknown>({
+			method: 'POST',
+			path: `${userPath(userId)}/invite`,
+			...(force ? { qs: { force: 'true' } } : {}),
+			idempotent: !force,
+		}),
 	);
-	return 'invitation sent';
+	return inviteDetail(force, 'sent');
 }

@@ -165,6 +165,7 @@ export function parseSettings(raw: RawSettings, node: INode): BulkCreateSettings
 		),
 		includeSummary: check.flag('Include Summary Item', options.includeSummary),
 		sendInvite: check.flag('Send Invite Email', options.sendInvite),
+		resendInvite: check.flag('Resend Invite to Updated Users', options.resendInvite),
 		newUserState: check.oneOf('New User State', options.newUserState, NEW_USER_STATES, DEFAULT_NEW_USER_STATE),
 	};
 	const roleDivisionId = check.roleDivision(options.roleDivisionId);
