@@ -64,6 +64,8 @@ export interface FollowUps {
 	/** Manager as an email or a user id, resolved at provisioning time. */
 	manager?: string;
 	externalKey?: string;
+	/** Initial password of a new user, set right after the create (never echoed in outputs). */
+	password?: string;
 	roles: RoleGrant[];
 	skills: SkillGrant[];
 	queueIds: string[];
@@ -95,7 +97,7 @@ export interface InvalidRow extends RowOrigin {
 export type InputRow = ValidRow | InvalidRow;
 
 /** Work on a user after its main step, each with its own request. */
-export type FollowUpStep = 'externalId' | 'roles' | 'skills' | 'queues' | 'manager' | 'invite';
+export type FollowUpStep = 'password' | 'externalId' | 'roles' | 'skills' | 'queues' | 'manager' | 'invite';
 
 /** One step of the work done for a user, reported in `steps`. */
 export interface StepResult {

@@ -279,3 +279,40 @@ describe('invite', () => {
 		});
 	});
 });
+
+describe('initial password', () => {
+	const input = [{ name: 'Pia Pass', email: 'pia@example.com', password: 'Init!al-Pa55' }];
+
+	test('is set after the create with POST /users/{id}/password, never inside the CreateUser', async () => {
+		emu = await startBulkEmulator();
+		const run = await runBulk(emu, params(), items(input));
+		const pia = emu.state.userByEmail('pia@example.com');
+		expect(run.rows[0]).toMatchObject({ status: 'created', userId: pia?.id });
+		expect(run.rows[0].steps).toContainEqual({ step: 'password', status: 'done', detail: 'initial password set' });
+		expect(createRequests(emu).map((req) => Object.keys(req.body as object))).toEqual([['name', 'email', 'state']]);
+		expect(emu.state.passwordAttempts.map(({ userId, via, ok }) => ({ userId, via, ok }))).toEqual([
+			{ userId: pia?.id, via: 'password', ok: true },
+		]);
+		expect(emu.state.passwords.has(pia?.id ?? '')).toBe(true);
+	});
+
+	test('a password Genesys keeps failing is retried, then the row fails naming it; the user is kept', async () => {
+		emu = await startBulkEmulator({ faults: { passwordFailure: 1 } });
+		const run = await runBulk(emu, params(), items(input));
+		const pia = emu.state.userByEmail('pia@example.com');
+		expect(pia?.state).toBe('active');
+		expect(run.rows[0]).toMatchObject({ status: 'failed', userId: pia?.id, error: { field: 'password', httpStatus: 500 } });
+		// Three attempts (DEFAULT_TIMING.passwordAttempts), none applied.
+		expect(emu.state.passwordAttempts.map(({ via, ok }) => ({ via, ok }))).toEqual(
+			Array.from({ length: 3 }, () => ({ via: 'password', ok: false })),
+		);
+		expect(JSON.stringify(run.rows)).not.toContain('Init!al-Pa55');
+	});
+
+	test('a rerun under update does not reset the password of an existing user', async () => {
+		emu = await startBulkEmulator();
+		await runBulk(emu, params(), items(input));
+		await runBulk(emu, params({ onExisting: 'update' }), items(input));
+		expect(emu.state.passwordAttempts).toHaveLength(1);
+	});
+});

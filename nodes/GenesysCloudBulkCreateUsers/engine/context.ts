@@ -22,6 +22,8 @@ export interface Timing extends ExponentialBackoff {
 	versionAttempts: number;
 	/** POST /api/v2/users attempts while responses get lost (each re-POST is refused with 409 once applied). */
 	createAttempts: number;
+	/** POST /users/{id}/password attempts while Genesys answers 5xx (the transport does not retry a 500). */
+	passwordAttempts: number;
 	/** Minimum time between two progress lines. */
 	progressIntervalMs: number;
 }
@@ -33,6 +35,7 @@ export const DEFAULT_TIMING: Timing = {
 	maxDelayMs: 4_000,
 	versionAttempts: 5,
 	createAttempts: 5,
+	passwordAttempts: 3,
 	progressIntervalMs: 5_000,
 };
 

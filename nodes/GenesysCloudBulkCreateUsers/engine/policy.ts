@@ -14,7 +14,7 @@ import { newUserBody, newUserState } from './newUser';
 export type Action = 'create' | 'update' | 'restore' | 'skip' | 'fail';
 
 /** Done right after the main stage, row by row. */
-export const FIRST_PHASE: readonly FollowUpStep[] = ['externalId', 'roles', 'skills', 'queues'];
+export const FIRST_PHASE: readonly FollowUpStep[] = ['password', 'externalId', 'roles', 'skills', 'queues'];
 /** Done once every row's main stage is over, so a manager created by this run is known whatever the order. */
 export const SECOND_PHASE: readonly FollowUpStep[] = ['manager', 'invite'];
 
@@ -151,6 +151,8 @@ export function followUpsFor(
 	if (action !== 'create' && action !== 'update' && action !== 'restore') return [];
 	const { followUps } = row;
 	const steps: FollowUpStep[] = [];
+	// An initial password is for a new user only: an update must not reset a password the user has changed.
+	if (followUps.password && action === 'create') steps.push('password');
 	if (followUps.externalKey) steps.push('externalId');
 	if (followUps.roles.length > 0) steps.push('roles');
 	if (followUps.skills.length > 0) steps.push('skills');
@@ -206,12 +208,6 @@ export function lookupStep(found: GenesysUser | undefined): StepResult {
 	};
 }
 
-/** Replaces values a dry-run output must not echo. */
-export function redactBody<T extends object>(body: T): T {
-	if (!('password' in body)) return body;
-	return { ...body, password: '[redacted]' };
-}
-
 /** Dry run: the result a real run is expected to produce, without sending anything. */
 export function planRow(
 	row: ValidRow,
@@ -233,7 +229,7 @@ export function planRow(
 	};
 	switch (action) {
 		case 'create':
-			result.body = redactBody(newUserBody(row, settings));
+			result.body = newUserBody(row, settings);
 			planned('create', 'POST /api/v2/users');
 			break;
 		case 'restore':
@@ -284,6 +280,8 @@ function followUpDetail(
 ): string {
 	const { followUps } = row;
 	switch (step) {
+		case 'password':
+			return 'set the initial password (POST /api/v2/users/{id}/password)';
 		case 'externalId':
 			return `${authority ?? '(no authority set)'}: ${followUps.externalKey}`;
 		case 'roles':

@@ -5,7 +5,7 @@
  * `version`s, and creates whose response was lost (docs/GENESYS.md, "Eventual consistency" and "Users").
  * Genesys errors are read only through the fields the transport puts on GenesysApiError, never from bodies.
  */
-import { nextWait } from '../../GenesysCloud/backoff';
+import { exponentialDelay, nextWait } from '../../GenesysCloud/backoff';
 import { pathSegment } from '../../GenesysCloud/genesysApi';
 import { chunk } from '../../GenesysCloud/pool';
 import { messageOf } from '../../GenesysCloud/resultError';
@@ -15,6 +15,7 @@ import type { UserState } from '../../GenesysCloud/userSearch';
 import { searchUsers, searchValues, USER_STATES } from '../../GenesysCloud/userSearch';
 import type { UpdateUserBody } from '../input/schema';
 import {
+	ChangePasswordRequestSchema,
 	CreateUserSchema,
 	QueueMembersBodySchema,
 	RoleDivisionGrantsSchema,
@@ -393,6 +394,8 @@ export async function sendFollowUp(ctx: RunContext, work: RowWork, step: FollowU
 	const userId = work.user?.id;
 	if (!userId) throw new Error('No user id to work on');
 	switch (step) {
+		case 'password':
+			return await setPassword(ctx, work, userId);
 		case 'externalId':
 			return await addExternalId(ctx, work, userId);
 		case 'roles':
@@ -405,6 +408,26 @@ export async function sendFollowUp(ctx: RunContext, work: RowWork, step: FollowU
 			return await setManager(ctx, work, userId);
 		case 'invite':
 			return await sendInvite(ctx, work, userId);
+	}
+}
+
+/**
+ * POST /api/v2/users/{id}/password, the way the SDK's CreateUser doc says to re-attempt a password that
+ * failed. Setting the same password twice changes nothing, so a lost response is simply re-sent; a 500 is
+ * re-tried a few times here (the transport only retries 502/503/504), then the row reports it.
+ */
+async function setPassword(ctx: RunContext, work: RowWork, userId: string): Promise<string> {
+	const body = ChangePasswordRequestSchema.parse({ newPassword: work.row.followUps.password ?? '' });
+	for (let attempt = 0; ; attempt++) {
+		const sent = await settle(() =>
+			withConsistency(ctx, work, () =>
+				ctx.api.request<unknown>({ method: 'POST', path: `${userPath(userId)}/password`, body, idempotent: true }),
+			),
+		);
+		if (sent.ok) return attempt === 0 ? 'initial password set' : `initial password set on attempt ${attempt + 1}`;
+		const status = errorFacts(sent.error).status ?? 0;
+		if (status < 500 || attempt + 1 >= ctx.timing.passwordAttempts || isCancelled(ctx)) throw sent.error;
+		await pause(ctx, exponentialDelay(attempt, ctx.timing));
 	}
 }
 

@@ -342,7 +342,6 @@ export function buildCreateUser(values: CleanValues): {
 	if (values.department !== undefined) body.department = values.department;
 	if (values.title !== undefined) body.title = values.title;
 	if (values.state !== undefined) body.state = values.state as CreateUserBody['state'];
-	if (values.password !== undefined) body.password = values.password;
 	const { addresses, fields } = buildAddresses(values);
 	if (addresses.length > 0) body.addresses = addresses;
 	return { body, phoneFields: fields };
@@ -359,5 +358,6 @@ export function buildFollowUps(
 	};
 	if (values.manager !== undefined) followUps.manager = values.manager;
 	if (values.externalKey !== undefined) followUps.externalKey = values.externalKey;
+	if (values.password !== undefined) followUps.password = values.password;
 	return followUps;
 }
