@@ -11,6 +11,7 @@ import {
 	DEFAULT_NEW_USER_STATE,
 	DEFAULT_ROLE_DIVISION,
 	LOOKUP_CONCURRENCY,
+	RECONCILE_WINDOW_SECONDS,
 } from './input/settings';
 
 const AUTO_MAP_NAMES =
@@ -146,6 +147,19 @@ export const bulkCreateUsersProperties: INodeProperties[] = [
 			placeholder: "e.g. a division ID, or * for all divisions",
 			description:
 				"Division for role grants written without one (roleId rather than roleId:divisionId). Empty: the user's own division (the row's Division ID, else the org's home division). * grants the role in every division, current and future: use it only on purpose.",
+		},
+		{
+			displayName: 'Reconcile Window (Seconds)',
+			name: 'reconcileWindowSeconds',
+			type: 'number',
+			typeOptions: {
+				minValue: RECONCILE_WINDOW_SECONDS.min,
+				maxValue: RECONCILE_WINDOW_SECONDS.max,
+				numberPrecision: 0,
+			},
+			default: RECONCILE_WINDOW_SECONDS.default,
+			description:
+				'When Genesys Cloud refuses a create because the email is taken but search does not show that user yet, how long to keep searching before the row fails. Search can lag minutes behind writes.',
 		},
 		{
 			displayName: 'Default Country Calling Code',

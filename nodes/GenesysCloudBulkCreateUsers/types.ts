@@ -33,6 +33,11 @@ export interface BulkCreateSettings {
 	 */
 	rateLimitWindowSeconds: number;
 	includeSummary: boolean;
+	/**
+	 * How long a create refused with 409 waits for search to show the user holding the email before the row
+	 * fails (search can lag minutes behind writes).
+	 */
+	reconcileWindowSeconds: number;
 	sendInvite: boolean;
 	/** Send the invitation again (force) to existing users a row updates, even while one is outstanding. */
 	resendInvite: boolean;

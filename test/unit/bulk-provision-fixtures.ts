@@ -20,6 +20,7 @@ export function settings(overrides: Partial<BulkCreateSettings> = {}): BulkCreat
 		requestsPerMinute: 6000,
 		rateLimitWindowSeconds: 60,
 		includeSummary: false,
+		reconcileWindowSeconds: 180,
 		sendInvite: false,
 		resendInvite: false,
 		newUserState: 'active',

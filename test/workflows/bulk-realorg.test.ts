@@ -316,3 +316,44 @@ describe('initial password', () => {
 		expect(emu.state.passwordAttempts).toHaveLength(1);
 	});
 });
+
+describe('consistency windows', () => {
+	test('a 409 waits for search to show the user holding the email (Reconcile Window); 0 fails at once', async () => {
+		// The user was created moments before the run, so the lookup misses it and the create is refused.
+		emu = await startBulkEmulator({ faults: { searchLagMs: 3_000 } });
+		const other = await new TestClient(emu.url, CLIENT).login();
+		const early = await other.createUser({ name: 'Early Bird', email: 'early@example.com', state: 'active' });
+		const run = await runBulk(emu, params(), items([{ name: 'Early Bird', email: 'early@example.com' }]));
+		expect(run.rows[0]).toMatchObject({ status: 'existing', userId: early.body.id });
+
+		// A lag far past a window of 0 s: the row fails on the conflict, however slow the machine is.
+		const lagging = await startBulkEmulator({ faults: { searchLagMs: 600_000 } });
+		const late = await new TestClient(lagging.url, CLIENT).login();
+		await late.createUser({ name: 'Late Bird', email: 'late@example.com', state: 'active' });
+		const failed = await runBulk(
+			lagging,
+			params({}, { reconcileWindowSeconds: 0 }),
+			items([{ name: 'Late Bird', email: 'late@example.com' }]),
+		);
+		expect(failed.rows[0]).toMatchObject({ status: 'failed', error: { httpStatus: 409, field: 'create' } });
+	});
+
+	test('a role grant answered 404 while a new role is not in the authorization cache is retried for an existing user', async () => {
+		emu = await startBulkEmulator({ users: [{ id: 'old-1', name: 'Old Hand', email: 'old@example.com' }] });
+		const newRole = '0201e000-0000-4000-8000-0000000000aa';
+		emu.setFaults({ authCacheLagMs: 1_500 });
+		emu.catalog.addRole(newRole, 'Onboarding');
+		const run = await runBulk(
+			emu,
+			params({ onExisting: 'update' }, { includeSummary: true }),
+			items([{ name: 'Old Hand', email: 'old@example.com', roles: newRole }]),
+		);
+		expect(run.rows[0]).toMatchObject({ status: 'updated' });
+		expect(run.rows[0].steps).toContainEqual({ step: 'roles', status: 'done', detail: '1 role grant(s)' });
+		expect(emu.state.grants.get('old-1')).toEqual([{ roleId: newRole, divisionId: emu.catalog.homeDivisionId }]);
+		const bulkadds = emu.requests.filter((req) => req.path === '/api/v2/authorization/subjects/old-1/bulkadd');
+		expect(bulkadds.length).toBeGreaterThan(1);
+		expect(bulkadds.slice(0, -1).every((req) => req.status === 404)).toBe(true);
+		expect(run.summary?.engine).toMatchObject({ consistencyRetries: bulkadds.length - 1 });
+	});
+});

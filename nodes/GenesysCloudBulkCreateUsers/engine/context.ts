@@ -16,8 +16,17 @@ export interface Timing extends ExponentialBackoff {
 	 * "Eventual consistency").
 	 */
 	consistencyWindowMs: number;
-	/** How long a user we know exists may stay missing from /users/search. */
+	/**
+	 * How long a user we know exists may stay missing from /users/search. A run takes it from the Reconcile
+	 * Window option (reconcileWindowSeconds) unless a test sets it.
+	 */
 	searchLagWindowMs: number;
+	/**
+	 * How long a role grant answered 404 is re-sent, for any user: a role or division created moments ago
+	 * is not in the authorization cache yet (docs/GENESYS.md, "Eventual consistency"). The role itself was
+	 * found before any write, so a lasting 404 is reported once this has passed.
+	 */
+	authCacheWindowMs: number;
 	/** PATCH attempts when Genesys reports a stale `version`. */
 	versionAttempts: number;
 	/** POST /api/v2/users attempts while responses get lost (each re-POST is refused with 409 once applied). */
@@ -30,7 +39,8 @@ export interface Timing extends ExponentialBackoff {
 
 export const DEFAULT_TIMING: Timing = {
 	consistencyWindowMs: 60_000,
-	searchLagWindowMs: 30_000,
+	searchLagWindowMs: 180_000,
+	authCacheWindowMs: 60_000,
 	initialDelayMs: 250,
 	maxDelayMs: 4_000,
 	versionAttempts: 5,

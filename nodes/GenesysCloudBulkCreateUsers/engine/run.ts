@@ -83,7 +83,11 @@ export async function runBulkCreate(options: RunOptions, rows: readonly InputRow
 		settings: options.settings,
 		clock: options.clock,
 		signal: options.signal,
-		timing: { ...DEFAULT_TIMING, ...options.timing },
+		timing: {
+			...DEFAULT_TIMING,
+			searchLagWindowMs: options.settings.reconcileWindowSeconds * 1000,
+			...options.timing,
+		},
 		directory: new Map(),
 		stop: {},
 		counters: newCounters(),

@@ -211,6 +211,23 @@ function consistencyWait(ctx: RunContext, work: RowWork, error: unknown, attempt
 	return nextWait(attempt, ctx.clock.now(), work.freshSince + ctx.timing.consistencyWindowMs, ctx.timing);
 }
 
+/**
+ * Runs `send`, re-sending it while it answers 404 for up to `authCacheWindowMs`, whoever the user is: new roles
+ * and divisions reach Genesys's authorization cache late, and a new user is not visible at once either.
+ */
+async function withAuthorizationLag<T>(ctx: RunContext, send: () => Promise<T>): Promise<T> {
+	const deadline = ctx.clock.now() + ctx.timing.authCacheWindowMs;
+	for (let attempt = 0; ; attempt++) {
+		const sent = await settle(send);
+		if (sent.ok) return sent.value;
+		if (!isNotFound(errorFacts(sent.error)) || isCancelled(ctx)) throw sent.error;
+		const wait = nextWait(attempt, ctx.clock.now(), deadline, ctx.timing);
+		if (wait === undefined) throw sent.error;
+		ctx.counters.consistencyRetries++;
+		await pause(ctx, wait);
+	}
+}
+
 /** GET /api/v2/users/{id}; deleted users are only returned when asked for with ?state=deleted. */
 export async function getUser(ctx: RunContext, work: RowWork, userId: string, deleted = false): Promise<GenesysUser> {
 	const user = await withConsistency(ctx, work, () =>
@@ -462,7 +479,7 @@ async function grantRoles(ctx: RunContext, work: RowWork, userId: string): Promi
 	}));
 	if (grants.some((grant) => grant.divisionId === undefined)) throw homeDivisionUnknown(ctx.homeDivision);
 	const body = RoleDivisionGrantsSchema.parse({ grants });
-	await withConsistency(ctx, work, () =>
+	await withAuthorizationLag(ctx, () =>
 		ctx.api.request<unknown>({
 			method: 'POST',
 			path: `/api/v2/authorization/subjects/${pathSegment(userId)}/bulkadd`,

@@ -14,6 +14,8 @@ import type { BulkCreateSettings, NewUserState, OnExisting } from '../types';
 import { COUNTRY_CODE } from './phone';
 
 export const CONCURRENCY_RANGE = { min: 1, max: 20, default: 5 } as const;
+/** Genesys's own tools wait up to 3 minutes for search to catch up (Terraform, deleted users). */
+export const RECONCILE_WINDOW_SECONDS = { min: 0, max: 900, default: 180 } as const;
 /** Searches at a time while looking up existing users, whatever the provisioning concurrency (read-only). */
 export const LOOKUP_CONCURRENCY = 10;
 /** Blank: a role given without a division is granted in the user's own division, never in `*` unasked. */
@@ -164,6 +166,11 @@ export function parseSettings(raw: RawSettings, node: INode): BulkCreateSettings
 			RATE_LIMIT_WINDOW_SECONDS,
 		),
 		includeSummary: check.flag('Include Summary Item', options.includeSummary),
+		reconcileWindowSeconds: check.wholeNumber(
+			'Reconcile Window (Seconds)',
+			options.reconcileWindowSeconds,
+			RECONCILE_WINDOW_SECONDS,
+		),
 		sendInvite: check.flag('Send Invite Email', options.sendInvite),
 		resendInvite: check.flag('Resend Invite to Updated Users', options.resendInvite),
 		newUserState: check.oneOf('New User State', options.newUserState, NEW_USER_STATES, DEFAULT_NEW_USER_STATE),
