@@ -157,7 +157,7 @@ export const bulkCreateUsersProperties: INodeProperties[] = [
 				maxValue: RECONCILE_WINDOW_SECONDS.max,
 				numberPrecision: 0,
 			},
-			default: RECONCILE_WINDOW_SECONDS.default,
+			default: 180,
 			description:
 				'When Genesys Cloud refuses a create because the email is taken but search does not show that user yet, how long to keep searching before the row fails. Search can lag minutes behind writes.',
 		},

@@ -108,7 +108,7 @@ describe('create and follow-ups', () => {
 		const rows = [
 			validRow(0, { email: 'slow@example.com' }, { roles: [{ roleId: DEFAULT_IDS.roles[1], divisionId: '*' }] }),
 		];
-		const first = await runEngine(emu, settings(), rows, { timing: { consistencyWindowMs: 300 } });
+		const first = await runEngine(emu, settings(), rows, { timing: { consistencyWindowMs: 300, authCacheWindowMs: 300 } });
 		const user = userByEmail('slow@example.com');
 		expect(first.results[0]).toMatchObject({
 			status: 'failed',

@@ -12,6 +12,7 @@ import { USER_FIELD_IDS } from '../../nodes/GenesysCloudBulkCreateUsers/input/fi
 import {
 	parseSettings,
 	readSettings,
+	RECONCILE_WINDOW_SECONDS,
 	type RawSettings,
 } from '../../nodes/GenesysCloudBulkCreateUsers/input/settings';
 
@@ -192,6 +193,10 @@ describe('node properties (public contract)', () => {
 			resendInvite: false,
 			newUserState: 'active',
 		});
+		// The literal in the description is the checked default.
+		expect(options.find((option) => option.name === 'reconcileWindowSeconds')?.default).toBe(
+			RECONCILE_WINDOW_SECONDS.default,
+		);
 	});
 
 	it('has a resourceMapper for each input source, using getUserFields in add mode', () => {
