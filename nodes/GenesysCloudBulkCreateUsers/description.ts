@@ -6,7 +6,13 @@ import {
 	REQUESTS_PER_MINUTE,
 	requestsPerMinuteOption,
 } from '../GenesysCloud/parameters';
-import { CONCURRENCY_RANGE, DEFAULT_ROLE_DIVISION, LOOKUP_CONCURRENCY } from './input/settings';
+import {
+	CONCURRENCY_RANGE,
+	DEFAULT_NEW_USER_STATE,
+	DEFAULT_ROLE_DIVISION,
+	LOOKUP_CONCURRENCY,
+	RECONCILE_WINDOW_SECONDS,
+} from './input/settings';
 
 const AUTO_MAP_NAMES =
 	'Map Automatically matches field names to user fields ignoring case, spaces, _, - and ., and knows common HRIS names: email_address, work_email, full_name, first_name + last_name, job_title, dept, mobile, manager_email, employee_id and more.';
@@ -138,9 +144,31 @@ export const bulkCreateUsersProperties: INodeProperties[] = [
 			name: 'roleDivisionId',
 			type: 'string',
 			default: DEFAULT_ROLE_DIVISION,
-			placeholder: 'e.g. * or a division ID',
+			placeholder: "e.g. a division ID, or * for all divisions",
 			description:
-				'Division for role grants written without one (roleId rather than roleId:divisionId). * grants the role in all divisions.',
+				"Division for role grants written without one (roleId rather than roleId:divisionId). Empty: the user's own division (the row's Division ID, else the org's home division). * grants the role in every division, current and future: use it only on purpose.",
+		},
+		{
+			displayName: 'Reconcile Window (Seconds)',
+			name: 'reconcileWindowSeconds',
+			type: 'number',
+			typeOptions: {
+				minValue: RECONCILE_WINDOW_SECONDS.min,
+				maxValue: RECONCILE_WINDOW_SECONDS.max,
+				numberPrecision: 0,
+			},
+			default: 180,
+			description:
+				'When Genesys Cloud refuses a create because the email is taken but search does not show that user yet, how long to keep searching before the row fails. Search can lag minutes behind writes.',
+		},
+		{
+			displayName: 'Default Country Calling Code',
+			name: 'defaultCountryCode',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 1 or 44',
+			description:
+				'Country calling code for phone numbers written without one (a leading trunk 0 is dropped: 020 7946 0958 with 44 becomes +442079460958). Empty: every number must start with + or 00. Phones are sent in E.164; an extension (x12, ext. 12) goes to its own field.',
 		},
 		{
 			displayName: 'External ID Authority',
@@ -164,11 +192,40 @@ export const bulkCreateUsersProperties: INodeProperties[] = [
 			{ maxValue: REQUESTS_PER_MINUTE.max, numberPrecision: 0 },
 		),
 		{
+			displayName: 'New User State',
+			name: 'newUserState',
+			type: 'options',
+			options: [
+				{
+					name: 'Active',
+					value: 'active',
+					description: 'New users can be routed and sign in once they have a password or accept the invitation',
+				},
+				{
+					name: 'Inactive',
+					value: 'inactive',
+					description: 'New users are created inactive and get no invitation (it would activate them)',
+				},
+			],
+			default: DEFAULT_NEW_USER_STATE,
+			description:
+				"State of a new user whose row has no State. Genesys Cloud makes a user created without a state inactive, so the node always sends one.",
+		},
+		{
+			displayName: 'Resend Invite to Updated Users',
+			name: 'resendInvite',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to send the activation email again (force) to existing users a row updates, even if an earlier one is still outstanding. Off: updated users get no invitation, so a rerun sends no emails.',
+		},
+		{
 			displayName: 'Send Invite Email',
 			name: 'sendInvite',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to send each new user the Genesys Cloud activation email',
+			description:
+				'Whether to send each new user the Genesys Cloud activation email. Restored users get a fresh one (force), even if an old invitation is outstanding.',
 		},
 	]),
 	rateLimitWindowParameter,

@@ -7,6 +7,9 @@ import type { CreateUserBody } from './input/schema';
 
 export type OnExisting = 'skip' | 'update' | 'fail';
 
+/** State of a new user whose row gives none (CreateUser without `state` makes an inactive user). */
+export type NewUserState = 'active' | 'inactive';
+
 export type UserStatus =
 	| 'created'
 	| 'updated'
@@ -30,15 +33,30 @@ export interface BulkCreateSettings {
 	 */
 	rateLimitWindowSeconds: number;
 	includeSummary: boolean;
+	/**
+	 * How long a create refused with 409 waits for search to show the user holding the email before the row
+	 * fails (search can lag minutes behind writes).
+	 */
+	reconcileWindowSeconds: number;
 	sendInvite: boolean;
+	/** Send the invitation again (force) to existing users a row updates, even while one is outstanding. */
+	resendInvite: boolean;
+	/** Sent as `state` when a row to create gives none. */
+	newUserState: NewUserState;
 	externalIdAuthority?: string;
-	/** Division used for role grants when a row names none; `*` means all divisions. */
-	roleDivisionId: string;
+	/**
+	 * Division for role grants a row gives without one; `*` means all divisions. Absent: the row's division,
+	 * else the org's home division.
+	 */
+	roleDivisionId?: string;
+	/** Country calling code (digits, no `+`) for phone numbers written without one; absent: they need `+`. */
+	defaultCountryCode?: string;
 }
 
 export interface RoleGrant {
 	roleId: string;
-	divisionId: string;
+	/** Absent: the user's division (the row's divisionId, else the org's home division), decided by the engine. */
+	divisionId?: string;
 }
 
 export interface SkillGrant {
@@ -51,6 +69,8 @@ export interface FollowUps {
 	/** Manager as an email or a user id, resolved at provisioning time. */
 	manager?: string;
 	externalKey?: string;
+	/** Initial password of a new user, set right after the create (never echoed in outputs). */
+	password?: string;
 	roles: RoleGrant[];
 	skills: SkillGrant[];
 	queueIds: string[];
@@ -82,7 +102,7 @@ export interface InvalidRow extends RowOrigin {
 export type InputRow = ValidRow | InvalidRow;
 
 /** Work on a user after its main step, each with its own request. */
-export type FollowUpStep = 'externalId' | 'roles' | 'skills' | 'queues' | 'manager' | 'invite';
+export type FollowUpStep = 'password' | 'externalId' | 'roles' | 'skills' | 'queues' | 'manager' | 'invite';
 
 /** One step of the work done for a user, reported in `steps`. */
 export interface StepResult {

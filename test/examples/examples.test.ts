@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { parse } from 'csv-parse/sync';
 
-import { startEmulator, type Emulator, type RecordedRequest } from '../emulator';
+import { DEFAULT_IDS, startEmulator, type Emulator, type RecordedRequest } from '../emulator';
 import { engineVersion, type OutputItem, type RunResult } from '../harness';
 import {
 	emulatorCredential,
@@ -256,7 +256,8 @@ describe(`example workflows on n8n engine ${process.env.N8N_ENGINE === '1' ? 1 :
 		expect(ada).toMatchObject({ name: 'Ada Lovelace', title: 'Senior Agent', department: 'Billing', managerId: grace.id });
 		expect(ada.addresses).toContainEqual(expect.objectContaining({ address: '+15555550142', mediaType: 'PHONE', type: 'MOBILE' }));
 		expect(after.externalIds[ada.id]).toEqual([{ authorityName: 'HRIS', externalKey: 'W-20932' }]);
-		expect(after.grants[ada.id]).toEqual([{ roleId: '0201e000-0000-4000-8000-000000000002', divisionId: '*' }]);
+		// The role has no division in the data: it is granted in Ada's own (home) division, not in `*`.
+		expect(after.grants[ada.id]).toEqual([{ roleId: '0201e000-0000-4000-8000-000000000002', divisionId: DEFAULT_IDS.homeDivisionId }]);
 
 		// Alan already existed: "update" rewrote the mapped fields on the same user instead of creating one.
 		const alanBefore = before.users.find((user) => user.email === 'alan.turing@example.com')!;

@@ -59,7 +59,7 @@ describe('100,000 rows', () => {
 			email: 'user.12345@example.com',
 			title: 'Agent',
 			department: 'Dept 45',
-			addresses: [{ address: '+1 555 0012345', mediaType: 'PHONE', type: 'MOBILE' }],
+			addresses: [{ address: '+15550012345', mediaType: 'PHONE', type: 'MOBILE' }],
 		});
 		expect(sample.followUps).toEqual({
 			externalKey: 'E12345',

@@ -14,7 +14,8 @@ import type { InputRow, ValidRow } from '../../nodes/GenesysCloudBulkCreateUsers
 
 const fixture = (name: string): Buffer =>
 	readFileSync(join(__dirname, '..', 'fixtures', 'csv', name));
-const options = { roleDivisionId: '*' };
+// Phones written without a country code are read as US numbers (the Default Country Calling Code option).
+const options = { roleDivisionId: '*', defaultCountryCode: '1' };
 
 function valid(rows: InputRow[]): ValidRow[] {
 	const invalid = rows.filter((row) => row.kind === 'invalid');
@@ -160,15 +161,17 @@ describe('mapping matrix: items', () => {
 				title: 'Agent',
 				department: 'Support',
 				addresses: [
-					{ address: '+1 555 0100', mediaType: 'PHONE', type: 'WORK' },
-					{ address: '+1 555 0101', mediaType: 'PHONE', type: 'MOBILE' },
+					{ address: '+15550100', mediaType: 'PHONE', type: 'WORK' },
+					{ address: '+15550101', mediaType: 'PHONE', type: 'MOBILE' },
 				],
 			},
 			{ name: 'Ann Lee', email: 'ann@example.com', state: 'inactive' },
-			{ name: 'Bo', email: 'bo@example.com', divisionId: 'div-2', password: 'S3cret!pass' },
+			{ name: 'Bo', email: 'bo@example.com', divisionId: 'div-2' },
 			{ name: 'Cy', email: 'cy@example.com' },
 			{ name: 'Dee', email: 'dee@example.com' },
 		]);
+		// The initial password is a follow-up, set after the create.
+		expect(rows.map((row) => row.followUps.password)).toEqual([undefined, undefined, 'S3cret!pass', undefined, undefined]);
 		expect(rows.map((row) => [row.row, row.itemIndex, row.index, row.email])).toEqual([
 			[1, 0, 0, 'Jane.Doe@Example.com'],
 			[2, 1, 1, 'ann@example.com'],
@@ -236,7 +239,7 @@ describe('mapping matrix: items', () => {
 				email: 'mapped@example.com',
 				title: 'Agent',
 				state: 'active',
-				addresses: [{ address: '5550100', mediaType: 'PHONE', type: 'WORK' }],
+				addresses: [{ address: '+15550100', mediaType: 'PHONE', type: 'WORK' }],
 			},
 			{ name: 'Second', email: 'second@example.com' },
 		]);
@@ -254,8 +257,8 @@ describe('mapping matrix: CSV', () => {
 				department: 'Support',
 				state: 'active',
 				addresses: [
-					{ address: '+1 555 0100', mediaType: 'PHONE', type: 'WORK' },
-					{ address: '+1 555 0101', mediaType: 'PHONE', type: 'MOBILE' },
+					{ address: '+15550100', mediaType: 'PHONE', type: 'WORK' },
+					{ address: '+15550101', mediaType: 'PHONE', type: 'MOBILE' },
 				],
 			},
 			{
@@ -286,7 +289,7 @@ describe('mapping matrix: CSV', () => {
 				name: 'Kim Lee',
 				email: 'kim.lee@example.com',
 				title: 'Agent',
-				addresses: [{ address: '+44 20 7946 0000', mediaType: 'PHONE', type: 'MOBILE' }],
+				addresses: [{ address: '+442079460000', mediaType: 'PHONE', type: 'MOBILE' }],
 			},
 		]);
 	});
@@ -343,8 +346,8 @@ describe('mapping matrix: CSV', () => {
 			title: 'Agent',
 			department: 'Care',
 			addresses: [
-				{ address: '(555) 010-0200 x12', mediaType: 'PHONE', type: 'WORK' },
-				{ address: '555-010-0201', mediaType: 'PHONE', type: 'MOBILE' },
+				{ address: '+15550100200', extension: '12', mediaType: 'PHONE', type: 'WORK' },
+				{ address: '+15550100201', mediaType: 'PHONE', type: 'MOBILE' },
 			],
 		});
 		expect(row.followUps.externalKey).toBe('42');

@@ -103,10 +103,11 @@ export function engineClient(emu: Emulator, concurrency = 8, credentials = ENGIN
 	});
 }
 
-/** Real time, engine waits compressed: 404s after a create are retried for 3 s, search lag waited 2 s. */
+/** Real time, engine waits compressed: 404s after a create and on role grants are retried for 3 s, search lag waited 2 s. */
 export const FAST_TIMING: Partial<Timing> = {
 	consistencyWindowMs: 3_000,
 	searchLagWindowMs: 2_000,
+	authCacheWindowMs: 3_000,
 	initialDelayMs: 20,
 	maxDelayMs: 200,
 	progressIntervalMs: 60_000,

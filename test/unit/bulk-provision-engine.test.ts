@@ -39,7 +39,8 @@ describe('create and follow-ups', () => {
 				{
 					externalKey: 'E-1',
 					roles: [
-						{ roleId: roleA, divisionId: '*' },
+						// No division: the user's own (the home division here).
+						{ roleId: roleA },
 						{ roleId: roleB, divisionId: DEFAULT_IDS.divisions[1] },
 					],
 					skills: [{ id: DEFAULT_IDS.skills[0], proficiency: 3 }],
@@ -55,8 +56,8 @@ describe('create and follow-ups', () => {
 		expect(run.results.map((r) => r.status)).toEqual(['created', 'created', 'created']);
 		expect(createPosts().map((req) => req.body)).toEqual([
 			{ email: 'jane@example.com', name: 'Jane Doe', title: 'Agent', state: 'active' },
-			{ email: 'john@example.com', name: 'John Roe' },
-			{ email: 'boss@example.com', name: 'Big Boss' },
+			{ email: 'john@example.com', name: 'John Roe', state: 'active' },
+			{ email: 'boss@example.com', name: 'Big Boss', state: 'active' },
 		]);
 		const jane = userByEmail('jane@example.com');
 		expect(run.results[0]).toMatchObject({
@@ -65,7 +66,7 @@ describe('create and follow-ups', () => {
 		});
 		expect(emu.state.externalIds.get(jane.id)).toEqual([{ authorityName: 'HRIS', externalKey: 'E-1' }]);
 		expect(emu.state.grants.get(jane.id)).toEqual([
-			{ roleId: roleA, divisionId: '*' },
+			{ roleId: roleA, divisionId: DEFAULT_IDS.homeDivisionId },
 			{ roleId: roleB, divisionId: DEFAULT_IDS.divisions[1] },
 		]);
 		expect(emu.state.skills.get(jane.id)).toEqual([{ id: DEFAULT_IDS.skills[0], proficiency: 3 }]);
@@ -107,7 +108,7 @@ describe('create and follow-ups', () => {
 		const rows = [
 			validRow(0, { email: 'slow@example.com' }, { roles: [{ roleId: DEFAULT_IDS.roles[1], divisionId: '*' }] }),
 		];
-		const first = await runEngine(emu, settings(), rows, { timing: { consistencyWindowMs: 300 } });
+		const first = await runEngine(emu, settings(), rows, { timing: { consistencyWindowMs: 300, authCacheWindowMs: 300 } });
 		const user = userByEmail('slow@example.com');
 		expect(first.results[0]).toMatchObject({
 			status: 'failed',

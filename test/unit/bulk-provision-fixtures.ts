@@ -20,7 +20,10 @@ export function settings(overrides: Partial<BulkCreateSettings> = {}): BulkCreat
 		requestsPerMinute: 6000,
 		rateLimitWindowSeconds: 60,
 		includeSummary: false,
+		reconcileWindowSeconds: 180,
 		sendInvite: false,
+		resendInvite: false,
+		newUserState: 'active',
 		roleDivisionId: '*',
 		...overrides,
 	};

@@ -4,7 +4,6 @@ import {
 	fieldChanges,
 	followUpsFor,
 	planRow,
-	redactBody,
 	restoreState,
 	stateChange,
 } from '../../nodes/GenesysCloudBulkCreateUsers/engine/policy';
@@ -123,30 +122,31 @@ describe('followUpsFor', () => {
 		},
 	);
 
-	test('in order, invite for new and restored users only', () => {
+	test('in order, invite for new and restored users, for updated ones only on a resend', () => {
 		const all = ['externalId', 'roles', 'skills', 'queues', 'manager', 'invite'];
-		expect(followUpsFor(row, { sendInvite: true }, 'create')).toEqual(all);
-		expect(followUpsFor(row, { sendInvite: true }, 'restore')).toEqual(all);
-		expect(followUpsFor(row, { sendInvite: true }, 'update')).toEqual(all.slice(0, 5));
-		expect(followUpsFor(row, { sendInvite: false }, 'create')).toEqual(all.slice(0, 5));
+		expect(followUpsFor(row, { sendInvite: true, resendInvite: false }, 'create')).toEqual(all);
+		expect(followUpsFor(row, { sendInvite: true, resendInvite: false }, 'restore')).toEqual(all);
+		expect(followUpsFor(row, { sendInvite: true, resendInvite: false }, 'update')).toEqual(all.slice(0, 5));
+		expect(followUpsFor(row, { sendInvite: false, resendInvite: false }, 'create')).toEqual(all.slice(0, 5));
+		expect(followUpsFor(row, { sendInvite: false, resendInvite: true }, 'update')).toEqual(all);
 	});
 
 	test('none for skipped or failed rows, none asked for by a bare row', () => {
-		expect(followUpsFor(row, { sendInvite: true }, 'skip')).toEqual([]);
-		expect(followUpsFor(row, { sendInvite: true }, 'fail')).toEqual([]);
-		expect(followUpsFor(validRow(1, { email: 'b@example.com' }), { sendInvite: false }, 'create')).toEqual([]);
+		expect(followUpsFor(row, { sendInvite: true, resendInvite: false }, 'skip')).toEqual([]);
+		expect(followUpsFor(row, { sendInvite: true, resendInvite: false }, 'fail')).toEqual([]);
+		expect(followUpsFor(validRow(1, { email: 'b@example.com' }), { sendInvite: false, resendInvite: false }, 'create')).toEqual([]);
 	});
 });
 
 describe('planRow (dry run)', () => {
 	const row = validRow(
 		2,
-		{ email: 'c@example.com', name: 'Cee', title: 'Lead', password: 'S3cret!pass' },
-		{ roles: [{ roleId: 'r1', divisionId: '*' }] },
+		{ email: 'c@example.com', name: 'Cee', title: 'Lead' },
+		{ roles: [{ roleId: 'r1', divisionId: '*' }], password: 'S3cret!pass' },
 	);
 
-	test('a new user: the CreateUser body, password redacted, follow-ups planned', () => {
-		const planned = planRow(row, undefined, settings({ sendInvite: true }));
+	test('a new user: the CreateUser body (no password: it is set afterwards), follow-ups planned', () => {
+		const planned = planRow(row, undefined, settings({ sendInvite: true, resendInvite: false }));
 		expect(planned).toMatchObject({
 			status: 'planned',
 			action: 'create',
@@ -157,11 +157,12 @@ describe('planRow (dry run)', () => {
 			email: 'c@example.com',
 			name: 'Cee',
 			title: 'Lead',
-			password: '[redacted]',
+			state: 'active',
 		});
 		expect(planned.steps.map((s) => `${s.step}:${s.status}`)).toEqual([
 			'lookup:done',
 			'create:planned',
+			'password:planned',
 			'roles:planned',
 			'invite:planned',
 		]);
@@ -195,10 +196,5 @@ describe('planRow (dry run)', () => {
 		expect(planned).toMatchObject({ action: 'skip', userId: 'u7', user: { id: 'u7' } });
 		expect(planned.body).toBeUndefined();
 		expect(planned.steps).toHaveLength(1);
-	});
-
-	test('redactBody leaves bodies without a password untouched', () => {
-		const body = { name: 'x' };
-		expect(redactBody(body)).toBe(body);
 	});
 });

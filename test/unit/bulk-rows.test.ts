@@ -82,7 +82,10 @@ const settings = (inputSource: 'items' | 'csv'): BulkCreateSettings => ({
 	requestsPerMinute: 300,
 	rateLimitWindowSeconds: 60,
 	includeSummary: false,
+	reconcileWindowSeconds: 180,
 	sendInvite: false,
+	resendInvite: false,
+	newUserState: 'active',
 	roleDivisionId: '*',
 });
 

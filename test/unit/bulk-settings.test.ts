@@ -12,6 +12,7 @@ import { USER_FIELD_IDS } from '../../nodes/GenesysCloudBulkCreateUsers/input/fi
 import {
 	parseSettings,
 	readSettings,
+	RECONCILE_WINDOW_SECONDS,
 	type RawSettings,
 } from '../../nodes/GenesysCloudBulkCreateUsers/input/settings';
 
@@ -54,8 +55,10 @@ describe('settings', () => {
 			requestsPerMinute: 300,
 			rateLimitWindowSeconds: 60,
 			includeSummary: false,
+			reconcileWindowSeconds: 180,
 			sendInvite: false,
-			roleDivisionId: '*',
+			resendInvite: false,
+			newUserState: 'active',
 		});
 	});
 
@@ -71,7 +74,11 @@ describe('settings', () => {
 					concurrency: 20,
 					requestsPerMinute: '600',
 					includeSummary: true,
+					reconcileWindowSeconds: '240',
 					sendInvite: true,
+					resendInvite: true,
+					newUserState: 'inactive',
+					defaultCountryCode: '+44',
 					externalIdAuthority: ' Workday ',
 					roleDivisionId: 'div-1',
 				},
@@ -87,7 +94,11 @@ describe('settings', () => {
 			requestsPerMinute: 600,
 			rateLimitWindowSeconds: 1.5,
 			includeSummary: true,
+			reconcileWindowSeconds: 240,
 			sendInvite: true,
+			resendInvite: true,
+			newUserState: 'inactive',
+			defaultCountryCode: '44',
 			externalIdAuthority: 'Workday',
 			roleDivisionId: 'div-1',
 		});
@@ -115,6 +126,10 @@ describe('settings', () => {
 			/^Default Role Division: must be a division ID or \*/,
 		],
 		[{ options: { externalIdAuthority: 5 } }, /^External ID Authority: must be text/],
+		[{ options: { newUserState: 'deleted' } }, /^New User State: must be one of "active", "inactive"/],
+		[{ options: { reconcileWindowSeconds: 1000 } }, /^Reconcile Window \(Seconds\): must be a whole number from 0 to 900/],
+		[{ options: { defaultCountryCode: 'UK' } }, /^Default Country Calling Code: must be a country calling code/],
+		[{ options: { defaultCountryCode: '0044' } }, /^Default Country Calling Code: /],
 	])('%j is refused with the parameter named', (overrides, message) => {
 		const error = settingError(raw(overrides as Partial<RawSettings>));
 		expect(error.message).toMatch(message);
@@ -168,12 +183,20 @@ describe('node properties (public contract)', () => {
 		const options = byName('options')[0].options as INodeProperties[];
 		expect(Object.fromEntries(options.map((option) => [option.name, option.default]))).toEqual({
 			concurrency: 5,
-			roleDivisionId: '*',
+			roleDivisionId: '',
+			defaultCountryCode: '',
 			externalIdAuthority: '',
 			includeSummary: false,
+			reconcileWindowSeconds: 180,
 			requestsPerMinute: 300,
 			sendInvite: false,
+			resendInvite: false,
+			newUserState: 'active',
 		});
+		// The literal in the description is the checked default.
+		expect(options.find((option) => option.name === 'reconcileWindowSeconds')?.default).toBe(
+			RECONCILE_WINDOW_SECONDS.default,
+		);
 	});
 
 	it('has a resourceMapper for each input source, using getUserFieldsWithPickers in add mode', () => {

@@ -413,7 +413,7 @@ describe('schemas', () => {
 
 	it('validateRecord builds bodies that pass CreateUser', () => {
 		const check = validateRecord(
-			{ email: ' a@example.com ', firstName: 'A', mobilePhone: '+1 555' },
+			{ email: ' a@example.com ', firstName: 'A', mobilePhone: '+1 555 0100' },
 			options,
 		);
 		expect(check.ok).toBe(true);

@@ -60,7 +60,7 @@ test('each user is one CreateUser object, follow-ups land, one item per row pair
 			email: 'jane.doe@example.com',
 			title: 'Agent',
 			department: 'Support',
-			password: '[redacted]',
+			state: 'active',
 			addresses: [{ address: '+15555550101', mediaType: 'PHONE', type: 'MOBILE' }],
 		},
 		{ name: 'John Roe', email: 'john.roe@example.com', state: 'active' },
@@ -70,13 +70,14 @@ test('each user is one CreateUser object, follow-ups land, one item per row pair
 	// What Genesys holds.
 	const jane = emu.state.userByEmail('jane.doe@example.com');
 	const john = emu.state.userByEmail('john.roe@example.com');
-	// Created without a state (inactive), then activated by the invitation that followed, as Genesys does.
+	// The row gives no state: the New User State default (active) is sent.
 	expect(jane).toMatchObject({ name: 'Jane Doe', title: 'Agent', department: 'Support', state: 'active' });
 	expect(john).toMatchObject({ name: 'John Roe', state: 'active', managerId: jane?.id });
 	expect(emu.state.passwords.has(jane?.id ?? '')).toBe(true);
 	expect(emu.state.externalIds.get(jane?.id ?? '')).toEqual([{ authorityName: 'HRIS', externalKey: 'E-100' }]);
 	expect(emu.state.grants.get(jane?.id ?? '')).toEqual([
-		{ roleId: agentRole, divisionId: '*' },
+		// A role without a division goes to the user's own (here the home division), never to `*` unasked.
+		{ roleId: agentRole, divisionId: emu.catalog.homeDivisionId },
 		{ roleId: supervisorRole, divisionId: DEFAULT_IDS.divisions[1] },
 	]);
 	expect(emu.state.skills.get(jane?.id ?? '')).toEqual([{ id: DEFAULT_IDS.skills[0], proficiency: 4 }]);
@@ -92,6 +93,7 @@ test('each user is one CreateUser object, follow-ups land, one item per row pair
 	expect(run.rows[0].steps).toEqual([
 		{ step: 'lookup', status: 'done', detail: 'no user with this email' },
 		{ step: 'create', status: 'done' },
+		{ step: 'password', status: 'done', detail: 'initial password set' },
 		{ step: 'externalId', status: 'done', detail: 'HRIS: E-100' },
 		{ step: 'roles', status: 'done', detail: '2 role grant(s)' },
 		{ step: 'skills', status: 'done', detail: '1 skill(s)' },
@@ -152,7 +154,8 @@ test('secrets never reach output items, errors or logs', async () => {
 	emu = await startBulkEmulator({ faults: { consistencyDelayMs: 200 } });
 	const run = await runBulk(
 		emu,
-		params({}, { includeSummary: true, externalIdAuthority: 'HRIS' }),
+		// One row at a time: Sam's external id lands before Kim asks for the same one.
+		params({}, { concurrency: 1, includeSummary: true, externalIdAuthority: 'HRIS' }),
 		items([
 			{ name: 'Sam Secret', email: 'sam@example.com', password: 'Pa55word-Sam!', employee_id: 'S-1' },
 			// Taken by Sam's external id: Genesys refuses it (409), so an error item is produced too.

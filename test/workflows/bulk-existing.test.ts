@@ -93,7 +93,7 @@ describe.each([
 		// New email created once; its second spelling in the input is invalid and sends nothing.
 		expect(newRow).toMatchObject({ status: 'created', email: 'new@example.com' });
 		expect(duplicateRow).toMatchObject({ status: 'invalid', row: 4, error: { field: 'email' } });
-		expect(createRequests(emu).map((req) => req.body)).toEqual([{ name: 'Brand New', email: 'new@example.com' }]);
+		expect(createRequests(emu).map((req) => req.body)).toEqual([{ name: 'Brand New', email: 'new@example.com', state: 'active' }]);
 		expect(emu.state.users.size).toBe(3);
 
 		// Writes on the existing users are exactly what the policy asks for.
@@ -135,11 +135,11 @@ describe('running the same input again', () => {
 
 		const third = await runBulk(emu, params({ onExisting: 'update' }), items(input));
 		expect(third.rows.map((row) => [row.status, row.userId])).toEqual(ids.map((id) => ['updated', id]));
-		expect(third.rows[0].steps).toContainEqual({ step: 'update', status: 'skipped', detail: 'no changes' });
+		expect(third.rows[0].steps).toContainEqual({ step: 'update', status: 'skipped', detail: 'unchanged' });
 		// Follow-ups are re-applied (idempotent), users are never posted again.
 		expect(createRequests(emu)).toHaveLength(3);
 		expect(emu.state.users.size).toBe(3);
-		expect(emu.state.grants.get(String(ids[0]))).toEqual([{ roleId: DEFAULT_IDS.roles[0], divisionId: '*' }]);
+		expect(emu.state.grants.get(String(ids[0]))).toEqual([{ roleId: DEFAULT_IDS.roles[0], divisionId: DEFAULT_IDS.homeDivisionId }]);
 		expect(emu.state.userByEmail('cat@example.com')?.managerId).toBe(ids[0]);
 	});
 });

@@ -7,6 +7,7 @@ import type { GenesysApi } from '../../GenesysCloud/genesysApi';
 import type { ResultError } from '../../GenesysCloud/resultError';
 import type { Clock } from '../../GenesysCloud/transport';
 import type { BulkCreateSettings, UserResult, ValidRow } from '../types';
+import type { HomeDivision } from './divisions';
 import type { GenesysUser } from './userApi';
 
 export interface Timing extends ExponentialBackoff {
@@ -15,12 +16,23 @@ export interface Timing extends ExponentialBackoff {
 	 * "Eventual consistency").
 	 */
 	consistencyWindowMs: number;
-	/** How long a user we know exists may stay missing from /users/search. */
+	/**
+	 * How long a user we know exists may stay missing from /users/search. A run takes it from the Reconcile
+	 * Window option (reconcileWindowSeconds) unless a test sets it.
+	 */
 	searchLagWindowMs: number;
+	/**
+	 * How long a role grant answered 404 is re-sent, for any user: a role or division created moments ago
+	 * is not in the authorization cache yet (docs/GENESYS.md, "Eventual consistency"). The role itself was
+	 * found before any write, so a lasting 404 is reported once this has passed.
+	 */
+	authCacheWindowMs: number;
 	/** PATCH attempts when Genesys reports a stale `version`. */
 	versionAttempts: number;
 	/** POST /api/v2/users attempts while responses get lost (each re-POST is refused with 409 once applied). */
 	createAttempts: number;
+	/** POST /users/{id}/password attempts while Genesys answers 5xx (the transport does not retry a 500). */
+	passwordAttempts: number;
 	/** Minimum time between two progress lines. */
 	progressIntervalMs: number;
 	/** Circuit breaker (breaker.ts): failures of availability in a row that stop the run once they span the window. */
@@ -34,11 +46,13 @@ export interface Timing extends ExponentialBackoff {
 
 export const DEFAULT_TIMING: Timing = {
 	consistencyWindowMs: 60_000,
-	searchLagWindowMs: 30_000,
+	searchLagWindowMs: 180_000,
+	authCacheWindowMs: 60_000,
 	initialDelayMs: 250,
 	maxDelayMs: 4_000,
 	versionAttempts: 5,
 	createAttempts: 5,
+	passwordAttempts: 3,
 	progressIntervalMs: 5_000,
 	outageFailures: 5,
 };
@@ -70,6 +84,8 @@ export interface RunContext {
 	/** The `version` of a user as its clean create returned it: what an untouched new user holds. */
 	newUserVersion?: number;
 	counters: EngineCounters;
+	/** Read once, before any write, when a role grant needs it (divisions.ts). */
+	homeDivision?: HomeDivision;
 }
 
 export type MainOutcome = 'created' | 'updated' | 'restored' | 'existing';

@@ -8,11 +8,14 @@ import type { Contact } from '../input/schema';
 import type { BulkCreateSettings, FollowUpStep, StepResult, UserResult, ValidRow } from '../types';
 import type { GenesysUser, UserContact } from './userApi';
 import { isDeleted } from './userApi';
+import type { HomeDivision } from './divisions';
+import { grantDivision } from './divisions';
+import { newUserBody, newUserState } from './newUser';
 
 export type Action = 'create' | 'update' | 'restore' | 'skip' | 'fail';
 
 /** Done right after the main stage, row by row. */
-export const FIRST_PHASE: readonly FollowUpStep[] = ['externalId', 'roles', 'skills', 'queues'];
+export const FIRST_PHASE: readonly FollowUpStep[] = ['password', 'externalId', 'roles', 'skills', 'queues'];
 /** Done once every row's main stage is over, so a manager created by this run is known whatever the order. */
 export const SECOND_PHASE: readonly FollowUpStep[] = ['manager', 'invite'];
 
@@ -68,8 +71,9 @@ export function fieldChanges(row: ValidRow, current: GenesysUser | undefined): U
 		changes.department = create.department;
 	}
 	if (create.title !== undefined && create.title !== current?.title) changes.title = create.title;
-	if (create.addresses !== undefined && !sameContacts(create.addresses, current?.addresses)) {
-		changes.addresses = create.addresses.map((contact) => ({ ...contact }));
+	if (create.addresses !== undefined) {
+		const merged = mergeAddresses(current?.addresses ?? [], create.addresses);
+		if (!sameContacts(merged, current?.addresses ?? [])) changes.addresses = merged;
 	}
 	return changes;
 }
@@ -85,27 +89,116 @@ function contactKey(contact: UserContact): string {
 	return JSON.stringify([contact.mediaType ?? '', contact.type ?? '', contact.address ?? '', contact.extension ?? '']);
 }
 
-function sameContacts(wanted: readonly UserContact[], current: readonly UserContact[] | undefined): boolean {
-	const held = new Set((current ?? []).map(contactKey));
-	return wanted.length === held.size && wanted.every((contact) => held.has(contactKey(contact)));
+/** Contacts are replaced by media type and type: a row's work phone replaces the user's work phone only. */
+function slotOf(contact: UserContact): string {
+	return `${contact.mediaType ?? ''}/${contact.type ?? ''}`;
 }
 
-/** Follow-up steps a row asks for, in the order they run. Invites go to new and restored users only. */
+/** What we may send back of a contact Genesys returned (`display` and the like are read-only). */
+function writableContact(contact: UserContact): Contact {
+	const writable: Record<string, unknown> = {};
+	for (const key of CONTACT_FIELDS) if (contact[key] !== undefined) writable[key] = contact[key];
+	return writable as Contact;
+}
+
+const CONTACT_FIELDS = ['address', 'mediaType', 'type', 'extension', 'countryCode', 'integration'] as const;
+
+/**
+ * The user's contact list with the row's entries over those of the same media type and type. PATCH
+ * replaces the whole list (docs/GENESYS.md, "Users"), so sending only the row's phones would delete the
+ * user's other phones, extensions and emails. The PRIMARY email is never in `addresses`, so it stays as it is.
+ */
+export function mergeAddresses(current: readonly UserContact[], wanted: readonly Contact[]): Contact[] {
+	const bySlot = new Map(wanted.map((contact) => [slotOf(contact), contact]));
+	const placed = new Set<string>();
+	const merged: Contact[] = [];
+	for (const contact of current) {
+		const slot = slotOf(contact);
+		const replacement = bySlot.get(slot);
+		if (!replacement) merged.push(writableContact(contact));
+		else if (!placed.has(slot)) {
+			merged.push(replaceContact(contact, replacement));
+			placed.add(slot);
+		}
+	}
+	for (const [slot, contact] of bySlot) if (!placed.has(slot)) merged.push({ ...contact });
+	return merged;
+}
+
+/**
+ * The row's entry over the user's: what the row sets wins, what it leaves out stays (a work number without
+ * an extension keeps the user's extension). A new number drops the old number's country.
+ */
+function replaceContact(current: UserContact, replacement: Contact): Contact {
+	const base = writableContact(current);
+	if (replacement.address !== undefined && replacement.address !== base.address) delete base.countryCode;
+	return { ...base, ...replacement };
+}
+
+/** Same entries in the same order: a merge that changed nothing leaves the list as it was. */
+function sameContacts(merged: readonly UserContact[], current: readonly UserContact[]): boolean {
+	return merged.length === current.length && merged.every((contact, i) => contactKey(contact) === contactKey(current[i]));
+}
+
+/**
+ * Follow-up steps a row asks for, in the order they run. Invites go to new and restored users, and to updated
+ * users only when a resend is asked for: a plain rerun sends none.
+ */
 export function followUpsFor(
 	row: ValidRow,
-	settings: Pick<BulkCreateSettings, 'sendInvite'>,
+	settings: Pick<BulkCreateSettings, 'sendInvite' | 'resendInvite'>,
 	action: Action,
 ): FollowUpStep[] {
 	if (action !== 'create' && action !== 'update' && action !== 'restore') return [];
 	const { followUps } = row;
 	const steps: FollowUpStep[] = [];
+	// An initial password is for a new user only: an update must not reset a password the user has changed.
+	if (followUps.password && action === 'create') steps.push('password');
 	if (followUps.externalKey) steps.push('externalId');
 	if (followUps.roles.length > 0) steps.push('roles');
 	if (followUps.skills.length > 0) steps.push('skills');
 	if (followUps.queueIds.length > 0) steps.push('queues');
 	if (followUps.manager) steps.push('manager');
-	if (settings.sendInvite && action !== 'update') steps.push('invite');
+	if (action === 'update' ? settings.resendInvite : settings.sendInvite) steps.push('invite');
 	return steps;
+}
+
+/**
+ * Why a follow-up the row asks for is left out, or undefined when it is sent. An invitation activates an
+ * inactive user (docs/GENESYS.md, "Users"), so a user meant to stay inactive gets none.
+ */
+export function followUpSkipReason(
+	row: ValidRow,
+	settings: Pick<BulkCreateSettings, 'newUserState'>,
+	action: Action | undefined,
+	step: FollowUpStep,
+): string | undefined {
+	if (step !== 'invite') return undefined;
+	const wanted = action === 'create' ? newUserState(row, settings) : row.create.state;
+	return wanted === 'inactive' ? 'not sent: the user is to stay inactive and an invitation would activate it' : undefined;
+}
+
+/**
+ * Whether the invitation is sent with `force=true`. Without it Genesys sends nothing while an earlier
+ * invitation is outstanding (docs/GENESYS.md, "Follow-up requests"): right for a new user, who has none.
+ * A restored user's old invitation may still count, and an update only invites when a resend is asked for.
+ */
+export function inviteForced(action: Action | undefined): boolean {
+	return action === 'restore' || action === 'update';
+}
+
+/** The action a row's main stage carried out, from its outcome. */
+export function outcomeAction(outcome: 'created' | 'updated' | 'restored' | 'existing' | undefined): Action | undefined {
+	if (outcome === 'created') return 'create';
+	if (outcome === 'updated') return 'update';
+	if (outcome === 'restored') return 'restore';
+	return undefined;
+}
+
+/** The invite step's detail, planned (`send`) or done (`sent`). */
+export function inviteDetail(force: boolean, tense: 'send' | 'sent'): string {
+	const base = tense === 'send' ? 'send invitation email' : 'invitation sent';
+	return force ? `${base} with force=true (even if one is outstanding)` : base;
 }
 
 export function lookupStep(found: GenesysUser | undefined): StepResult {
@@ -116,17 +209,15 @@ export function lookupStep(found: GenesysUser | undefined): StepResult {
 	};
 }
 
-/** Replaces values a dry-run output must not echo. */
-export function redactBody<T extends object>(body: T): T {
-	if (!('password' in body)) return body;
-	return { ...body, password: '[redacted]' };
-}
-
 /** Dry run: the result a real run is expected to produce, without sending anything. */
 export function planRow(
 	row: ValidRow,
 	found: GenesysUser | undefined,
-	settings: Pick<BulkCreateSettings, 'onExisting' | 'restoreDeleted' | 'sendInvite' | 'externalIdAuthority'>,
+	settings: Pick<
+		BulkCreateSettings,
+		'onExisting' | 'restoreDeleted' | 'sendInvite' | 'resendInvite' | 'externalIdAuthority' | 'newUserState'
+	>,
+	home?: HomeDivision,
 ): UserResult {
 	const action = decideAction(found, settings);
 	const result: UserResult = { status: 'planned', row: row.row, email: row.email, action, steps: [lookupStep(found)] };
@@ -139,7 +230,7 @@ export function planRow(
 	};
 	switch (action) {
 		case 'create':
-			result.body = redactBody({ ...row.create });
+			result.body = newUserBody(row, settings);
 			planned('create', 'POST /api/v2/users');
 			break;
 		case 'restore':
@@ -157,7 +248,9 @@ export function planRow(
 			return result;
 	}
 	for (const step of followUpsFor(row, settings, action)) {
-		planned(step, followUpDetail(row, step, settings.externalIdAuthority));
+		const skip = followUpSkipReason(row, settings, action, step);
+		if (skip) result.steps.push({ step, status: 'skipped', detail: skip });
+		else planned(step, followUpDetail(row, step, action, settings.externalIdAuthority, home));
 	}
 	return result;
 }
@@ -168,7 +261,7 @@ function planUpdate(row: ValidRow, found: GenesysUser | undefined, result: UserR
 	const changes = fieldChanges(row, found);
 	const fields = Object.keys(changes);
 	if (!state && fields.length === 0) {
-		result.steps.push({ step: 'update', status: 'skipped', detail: 'no changes' });
+		result.steps.push({ step: 'update', status: 'skipped', detail: 'unchanged' });
 		return;
 	}
 	if (result.action === 'update') {
@@ -179,13 +272,23 @@ function planUpdate(row: ValidRow, found: GenesysUser | undefined, result: UserR
 	result.steps.push({ step: 'update', status: 'planned', detail: details.join(', ') });
 }
 
-function followUpDetail(row: ValidRow, step: FollowUpStep, authority: string | undefined): string {
+function followUpDetail(
+	row: ValidRow,
+	step: FollowUpStep,
+	action: Action,
+	authority: string | undefined,
+	home: HomeDivision | undefined,
+): string {
 	const { followUps } = row;
 	switch (step) {
+		case 'password':
+			return 'set the initial password (POST /api/v2/users/{id}/password)';
 		case 'externalId':
 			return `${authority ?? '(no authority set)'}: ${followUps.externalKey}`;
 		case 'roles':
-			return followUps.roles.map((grant) => `${grant.roleId}@${grant.divisionId}`).join(', ');
+			return followUps.roles
+				.map((grant) => `${grant.roleId}@${grantDivision(grant, row, home) ?? '(home division unknown)'}`)
+				.join(', ');
 		case 'skills':
 			return followUps.skills.map((skill) => `${skill.id}=${skill.proficiency}`).join(', ');
 		case 'queues':
@@ -193,6 +296,6 @@ function followUpDetail(row: ValidRow, step: FollowUpStep, authority: string | u
 		case 'manager':
 			return followUps.manager ?? '';
 		case 'invite':
-			return 'send invitation email';
+			return inviteDetail(inviteForced(action), 'send');
 	}
 }

@@ -26,6 +26,7 @@ import {
 	existingUserError,
 	fieldChanges,
 	FIRST_PHASE,
+	followUpSkipReason,
 	followUpsFor,
 	lookupStep,
 	restoreState,
@@ -192,7 +193,7 @@ async function updateUser(ctx: RunContext, work: RowWork, userId: string, afterR
 	work.result.steps.push(
 		changed.length > 0
 			? { step: 'update', status: 'done', detail: changed.join(', ') }
-			: { step: 'update', status: 'skipped', detail: 'no changes' },
+			: { step: 'update', status: 'skipped', detail: 'unchanged' },
 	);
 }
 
@@ -227,6 +228,11 @@ async function runFollowUps(ctx: RunContext, work: RowWork, steps: readonly Foll
 		if (ctx.stop.error || isCancelled(ctx)) {
 			work.result.steps.push({ step, status: 'skipped', detail: 'run stopped before this step' });
 			work.failures.push({ ...(ctx.stop.error ?? cancelledError()), field: step });
+			continue;
+		}
+		const skip = followUpSkipReason(work.row, ctx.settings, mainAction(work.outcome), step);
+		if (skip) {
+			work.result.steps.push({ step, status: 'skipped', detail: skip });
 			continue;
 		}
 		try {

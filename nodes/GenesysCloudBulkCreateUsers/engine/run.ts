@@ -26,6 +26,7 @@ import type { EngineCounters, RunContext, Timing } from './context';
 import { DEFAULT_TIMING, isCancelled, newCounters, OUTAGE_WINDOWS_PER_RATE_WINDOW } from './context';
 import type { LookupResult } from './lookup';
 import { checkReferences, isAccessError, lookupUsersByEmail, managerErrors, referenceErrors, rowReferences } from './lookup';
+import { needsHomeDivision, readHomeDivision } from './divisions';
 import { planRow } from './policy';
 import type { PendingRow } from './row';
 import { notStartedResult, provisionRows } from './row';
@@ -89,7 +90,11 @@ export async function runBulkCreate(options: RunOptions, rows: readonly InputRow
 }
 
 async function runRows(options: RunOptions, rows: readonly InputRow[], link: LinkedAbort): Promise<RunOutcome> {
-	const timing = { ...DEFAULT_TIMING, ...options.timing };
+	const timing = {
+		...DEFAULT_TIMING,
+		searchLagWindowMs: options.settings.reconcileWindowSeconds * 1000,
+		...options.timing,
+	};
 	const windowMs =
 		timing.outageWindowMs ?? options.settings.rateLimitWindowSeconds * 1000 * OUTAGE_WINDOWS_PER_RATE_WINDOW;
 	const ctx: RunContext = {
@@ -115,13 +120,14 @@ async function runRows(options: RunOptions, rows: readonly InputRow[], link: Lin
 
 	const found = await lookup(ctx, pending, results);
 	const checked = await validateReferences(ctx, pending, found, results);
+	await readHomeDivisionIfNeeded(ctx, checked);
 
 	const progress = new Progress(checked.length, () => ctx.clock.now(), ctx.timing.progressIntervalMs, options.log);
 	const startedAt = ctx.clock.now();
 	if (ctx.settings.dryRun) {
 		// A cancelled lookup may have missed users: planning "create" for them would be a wrong prediction.
 		if (!ctx.stop.error && !isCancelled(ctx)) {
-			for (const { row, i } of checked) results[i] = planRow(row, found.users.get(emailKey(row.email)), ctx.settings);
+			for (const { row, i } of checked) results[i] = planRow(row, found.users.get(emailKey(row.email)), ctx.settings, ctx.homeDivision);
 		}
 	} else {
 		const provisioned = await provisionRows(ctx, checked, found.users, progress);
@@ -201,6 +207,15 @@ async function validateReferences(
 		if (errors.length > 0) results[i] = invalidResult(invalidFrom(row, errors));
 		return errors.length === 0;
 	});
+}
+
+/** The home division, read once when a role grant of a row still to do needs it. */
+async function readHomeDivisionIfNeeded(ctx: RunContext, rows: readonly PendingRow[]): Promise<void> {
+	if (ctx.stop.error || isCancelled(ctx) || !rows.some(({ row }) => needsHomeDivision(row))) return;
+	ctx.homeDivision = await readHomeDivision(ctx.api);
+	if (!ctx.homeDivision.ok && isRunStopper(errorFacts(ctx.homeDivision.error))) {
+		ctx.stop.error ??= toResultError(ctx.homeDivision.error);
+	}
 }
 
 function orUnprocessed(

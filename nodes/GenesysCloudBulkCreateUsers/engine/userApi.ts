@@ -5,7 +5,7 @@
  * `version`s, and creates whose response was lost (docs/GENESYS.md, "Eventual consistency" and "Users").
  * Genesys errors are read only through the fields the transport puts on GenesysApiError, never from bodies.
  */
-import { nextWait } from '../../GenesysCloud/backoff';
+import { exponentialDelay, nextWait } from '../../GenesysCloud/backoff';
 import { pathSegment } from '../../GenesysCloud/genesysApi';
 import { chunk } from '../../GenesysCloud/pool';
 import { messageOf, OutcomeUnknownError } from '../../GenesysCloud/resultError';
@@ -16,6 +16,7 @@ import { searchUsers, searchValues, USER_STATES } from '../../GenesysCloud/userS
 import { clip } from '../input/limits';
 import type { CreateUserBody, UpdateUserBody } from '../input/schema';
 import {
+	ChangePasswordRequestSchema,
 	CreateUserSchema,
 	QueueMembersBodySchema,
 	RoleDivisionGrantsSchema,
@@ -28,6 +29,10 @@ import type { FollowUpStep, ValidRow } from '../types';
 import type { RowWork, RunContext } from './context';
 import { isCancelled, pause } from './context';
 import { judgeOwnership, NEW_USER_VERSION } from './ownership';
+import type { HomeDivision } from './divisions';
+import { grantDivision } from './divisions';
+import { newUserBody } from './newUser';
+import { inviteDetail, inviteForced, outcomeAction } from './policy';
 
 // ---- The user as Genesys returns it ----------------------------------------------------------------------
 
@@ -211,6 +216,23 @@ function consistencyWait(ctx: RunContext, work: FreshUser, error: unknown, attem
 	return nextWait(attempt, ctx.clock.now(), work.freshSince + ctx.timing.consistencyWindowMs, ctx.timing);
 }
 
+/**
+ * Runs `send`, re-sending it while it answers 404 for up to `authCacheWindowMs`, whoever the user is: new roles
+ * and divisions reach Genesys's authorization cache late, and a new user is not visible at once either.
+ */
+async function withAuthorizationLag<T>(ctx: RunContext, send: () => Promise<T>): Promise<T> {
+	const deadline = ctx.clock.now() + ctx.timing.authCacheWindowMs;
+	for (let attempt = 0; ; attempt++) {
+		const sent = await settle(send);
+		if (sent.ok) return sent.value;
+		if (!isNotFound(errorFacts(sent.error)) || isCancelled(ctx)) throw sent.error;
+		const wait = nextWait(attempt, ctx.clock.now(), deadline, ctx.timing);
+		if (wait === undefined) throw sent.error;
+		ctx.counters.consistencyRetries++;
+		await pause(ctx, wait);
+	}
+}
+
 /** GET /api/v2/users/{id}; deleted users are only returned when asked for with ?state=deleted. */
 export async function getUser(ctx: RunContext, work: FreshUser, userId: string, deleted = false): Promise<GenesysUser> {
 	const user = await withConsistency(ctx, work, () =>
@@ -327,8 +349,8 @@ function isDefiniteAnswer(error: unknown): boolean {
 }
 
 async function sendCreate(ctx: RunContext, row: ValidRow): Promise<CreateOutcome> {
-	// One CreateUser object, checked against its schema whatever built it.
-	const body = CreateUserSchema.parse(row.create);
+	// One CreateUser object, always with a `state`, checked against its schema whatever built it.
+	const body = CreateUserSchema.parse(newUserBody(row, ctx.settings));
 	const startedAt = ctx.clock.now();
 	let lost: unknown;
 	for (let attempt = 1; ; attempt++) {
@@ -482,6 +504,8 @@ export async function sendFollowUp(ctx: RunContext, work: RowWork, step: FollowU
 	const userId = work.user?.id;
 	if (!userId) throw new Error('No user id to work on');
 	switch (step) {
+		case 'password':
+			return await setPassword(ctx, work, userId);
 		case 'externalId':
 			return await addExternalId(ctx, work, userId);
 		case 'roles':
@@ -494,6 +518,26 @@ export async function sendFollowUp(ctx: RunContext, work: RowWork, step: FollowU
 			return await setManager(ctx, work, userId);
 		case 'invite':
 			return await sendInvite(ctx, work, userId);
+	}
+}
+
+/**
+ * POST /api/v2/users/{id}/password, the way the SDK's CreateUser doc says to re-attempt a password that
+ * failed. Setting the same password twice changes nothing, so a lost response is simply re-sent; a 500 is
+ * re-tried a few times here (the transport only retries 502/503/504), then the row reports it.
+ */
+async function setPassword(ctx: RunContext, work: RowWork, userId: string): Promise<string> {
+	const body = ChangePasswordRequestSchema.parse({ newPassword: work.row.followUps.password ?? '' });
+	for (let attempt = 0; ; attempt++) {
+		const sent = await settle(() =>
+			withConsistency(ctx, work, () =>
+				ctx.api.request<unknown>({ method: 'POST', path: `${userPath(userId)}/password`, body, idempotent: true }),
+			),
+		);
+		if (sent.ok) return attempt === 0 ? 'initial password set' : `initial password set on attempt ${attempt + 1}`;
+		const status = errorFacts(sent.error).status ?? 0;
+		if (status < 500 || attempt + 1 >= ctx.timing.passwordAttempts || isCancelled(ctx)) throw sent.error;
+		await pause(ctx, exponentialDelay(attempt, ctx.timing));
 	}
 }
 
@@ -517,12 +561,18 @@ async function addExternalId(ctx: RunContext, work: RowWork, userId: string): Pr
 	return `${authorityName}: ${externalKey}`;
 }
 
-/** POST /api/v2/authorization/subjects/{id}/bulkadd: adds grants, keeps the ones the user has. */
+/**
+ * POST /api/v2/authorization/subjects/{id}/bulkadd: adds grants, keeps the ones the user has. A grant without
+ * a division goes to the user's own (divisions.ts), never to `*` unasked.
+ */
 async function grantRoles(ctx: RunContext, work: RowWork, userId: string): Promise<string> {
-	const body = RoleDivisionGrantsSchema.parse({
-		grants: work.row.followUps.roles.map(({ roleId, divisionId }) => ({ roleId, divisionId })),
-	});
-	await withConsistency(ctx, work, () =>
+	const grants = work.row.followUps.roles.map((grant) => ({
+		roleId: grant.roleId,
+		divisionId: grantDivision(grant, work.row, ctx.homeDivision),
+	}));
+	if (grants.some((grant) => grant.divisionId === undefined)) throw homeDivisionUnknown(ctx.homeDivision);
+	const body = RoleDivisionGrantsSchema.parse({ grants });
+	await withAuthorizationLag(ctx, () =>
 		ctx.api.request<unknown>({
 			method: 'POST',
 			path: `/api/v2/authorization/subjects/${pathSegment(userId)}/bulkadd`,
@@ -531,6 +581,14 @@ async function grantRoles(ctx: RunContext, work: RowWork, userId: string): Promi
 		}),
 	);
 	return `${body.grants.length} role grant(s)`;
+}
+
+function homeDivisionUnknown(home: HomeDivision | undefined): Error {
+	const reason = home && !home.ok ? `: ${redactSecrets(messageOf(home.error))}` : '';
+	return new Error(
+		`The org's home division could not be read${reason}. Give the role its division (roleId:divisionId), ` +
+			'the row a divisionId, or set the Default Role Division option.',
+	);
 }
 
 /** PATCH /api/v2/users/{id}/routingskills/bulk in chunks of 50 (terraform updateUserSkills). */
@@ -593,10 +651,20 @@ async function resolveManager(ctx: RunContext, value: string): Promise<string> {
 	return found.id;
 }
 
-/** POST /api/v2/users/{id}/invite: a repeat only re-sends the invitation email. */
+/**
+ * POST /api/v2/users/{id}/invite, with `force=true` for restored users and asked-for resends (policy.ts).
+ * Without force a repeat sends nothing while an invitation is outstanding, so it may be retried; with force a
+ * retry after a lost response would send a second email, so it is not.
+ */
 async function sendInvite(ctx: RunContext, work: RowWork, userId: string): Promise<string> {
+	const force = inviteForced(outcomeAction(work.outcome));
 	await withConsistency(ctx, work, () =>
-		ctx.api.request<unknown>({ method: 'POST', path: `${userPath(userId)}/invite`, idempotent: true }),
+		ctx.api.request<unknown>({
+			method: 'POST',
+			path: `${userPath(userId)}/invite`,
+			...(force ? { qs: { force: 'true' } } : {}),
+			idempotent: !force,
+		}),
 	);
-	return 'invitation sent';
+	return inviteDetail(force, 'sent');
 }

@@ -4,6 +4,7 @@
  * values to the CreateUser body. Pure: no n8n, no HTTP. Type checks and validation live in validate.ts.
  * Input names are compared after normaliseKey(): lower case, without spaces, `_`, `-` and `.`.
  */
+import type { PhoneParts } from './phone';
 import type { Contact, CreateUserBody } from './schema';
 import type { FollowUps } from '../types';
 
@@ -309,6 +310,8 @@ export interface CleanValues {
 	mobilePhone?: string;
 	manager?: string;
 	externalKey?: string;
+	/** The phone fields read as E.164 and extension (phone.ts). */
+	phones?: Partial<Record<PhoneField, PhoneParts>>;
 }
 
 /** `name`, or first and last name joined when there is no name. */
@@ -327,7 +330,7 @@ const PHONE_TYPES: ReadonlyArray<{ field: PhoneField; type: 'WORK' | 'MOBILE' }>
 	{ field: 'mobilePhone', type: 'MOBILE' },
 ];
 
-/** Phones become Contact entries, one per media type and label. */
+/** Phones become Contact entries, one per media type and label: E.164 `address`, `extension` apart. */
 export function buildAddresses(values: CleanValues): {
 	addresses: Contact[];
 	fields: PhoneField[];
@@ -335,9 +338,9 @@ export function buildAddresses(values: CleanValues): {
 	const addresses: Contact[] = [];
 	const fields: PhoneField[] = [];
 	for (const { field, type } of PHONE_TYPES) {
-		const address = values[field];
-		if (address === undefined) continue;
-		addresses.push({ address, mediaType: 'PHONE', type });
+		const phone = values.phones?.[field];
+		if (phone === undefined) continue;
+		addresses.push({ ...phone, mediaType: 'PHONE', type });
 		fields.push(field);
 	}
 	return { addresses, fields };
@@ -356,7 +359,6 @@ export function buildCreateUser(values: CleanValues): {
 	if (values.department !== undefined) body.department = values.department;
 	if (values.title !== undefined) body.title = values.title;
 	if (values.state !== undefined) body.state = values.state as CreateUserBody['state'];
-	if (values.password !== undefined) body.password = values.password;
 	const { addresses, fields } = buildAddresses(values);
 	if (addresses.length > 0) body.addresses = addresses;
 	return { body, phoneFields: fields };
@@ -373,5 +375,6 @@ export function buildFollowUps(
 	};
 	if (values.manager !== undefined) followUps.manager = values.manager;
 	if (values.externalKey !== undefined) followUps.externalKey = values.externalKey;
+	if (values.password !== undefined) followUps.password = values.password;
 	return followUps;
 }

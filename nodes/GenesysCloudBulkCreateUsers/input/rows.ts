@@ -316,6 +316,7 @@ export async function collectRows(
 	const options: RowBuildOptions = {
 		inputSource: settings.inputSource,
 		roleDivisionId: settings.roleDivisionId,
+		defaultCountryCode: settings.defaultCountryCode,
 	};
 	const collector = new RowCollector(options);
 	const defineBelow = isDefineBelow(ctx);

@@ -10,16 +10,22 @@ import {
 } from 'n8n-workflow';
 
 import { RATE_LIMIT_WINDOW_SECONDS, REQUESTS_PER_MINUTE } from '../../GenesysCloud/parameters';
-import type { BulkCreateSettings, OnExisting } from '../types';
+import type { BulkCreateSettings, NewUserState, OnExisting } from '../types';
 import { clip } from './limits';
+import { COUNTRY_CODE } from './phone';
 
 export const CONCURRENCY_RANGE = { min: 1, max: 20, default: 5 } as const;
+/** Genesys's own tools wait up to 3 minutes for search to catch up (Terraform, deleted users). */
+export const RECONCILE_WINDOW_SECONDS = { min: 0, max: 900, default: 180 } as const;
 /** Searches at a time while looking up existing users, whatever the provisioning concurrency (read-only). */
 export const LOOKUP_CONCURRENCY = 10;
-export const DEFAULT_ROLE_DIVISION = '*';
+/** Blank: a role given without a division is granted in the user's own division, never in `*` unasked. */
+export const DEFAULT_ROLE_DIVISION = '';
 
 const INPUT_SOURCES: ReadonlyArray<BulkCreateSettings['inputSource']> = ['items', 'csv'];
 const ON_EXISTING: readonly OnExisting[] = ['skip', 'update', 'fail'];
+export const NEW_USER_STATES: readonly NewUserState[] = ['active', 'inactive'];
+export const DEFAULT_NEW_USER_STATE: NewUserState = 'active';
 
 /** Raw parameter values as n8n hands them over (expressions already resolved). */
 export interface RawSettings {
@@ -114,10 +120,23 @@ class SettingsChecker {
 		return trimmed === '' ? undefined : trimmed;
 	}
 
-	roleDivision(value: unknown): string {
+	countryCode(value: unknown): string | undefined {
+		const parameter = 'Default Country Calling Code';
+		const code = this.optionalText(parameter, typeof value === 'number' ? String(value) : value);
+		if (code === undefined) return undefined;
+		const digits = COUNTRY_CODE.exec(code)?.[1];
+		if (digits !== undefined) return digits;
+		return this.fail(
+			parameter,
+			`must be a country calling code such as 1, 44 or +49 (got ${JSON.stringify(code)})`,
+			'Enter the digits dialled after + for your country, or leave it empty to require + on every number.',
+		);
+	}
+
+	roleDivision(value: unknown): string | undefined {
 		const parameter = 'Default Role Division';
-		const division = this.optionalText(parameter, value) ?? DEFAULT_ROLE_DIVISION;
-		if (!/\s/.test(division)) return division;
+		const division = this.optionalText(parameter, value);
+		if (division === undefined || !/\s/.test(division)) return division;
 		return this.fail(
 			parameter,
 			`must be a division ID or * (got ${shown(division)})`,
@@ -153,9 +172,19 @@ export function parseSettings(raw: RawSettings, node: INode): BulkCreateSettings
 			RATE_LIMIT_WINDOW_SECONDS,
 		),
 		includeSummary: check.flag('Include Summary Item', options.includeSummary),
+		reconcileWindowSeconds: check.wholeNumber(
+			'Reconcile Window (Seconds)',
+			options.reconcileWindowSeconds,
+			RECONCILE_WINDOW_SECONDS,
+		),
 		sendInvite: check.flag('Send Invite Email', options.sendInvite),
-		roleDivisionId: check.roleDivision(options.roleDivisionId),
+		resendInvite: check.flag('Resend Invite to Updated Users', options.resendInvite),
+		newUserState: check.oneOf('New User State', options.newUserState, NEW_USER_STATES, DEFAULT_NEW_USER_STATE),
 	};
+	const roleDivisionId = check.roleDivision(options.roleDivisionId);
+	if (roleDivisionId !== undefined) settings.roleDivisionId = roleDivisionId;
+	const countryCode = check.countryCode(options.defaultCountryCode);
+	if (countryCode !== undefined) settings.defaultCountryCode = countryCode;
 	const authority = check.optionalText('External ID Authority', options.externalIdAuthority);
 	if (authority !== undefined) settings.externalIdAuthority = authority;
 	return settings;

@@ -19,6 +19,7 @@ import {
 	type CreateUserBody,
 } from './schema';
 import type { FieldError } from '../../GenesysCloud/resultError';
+import { readPhone, type PhoneParts } from './phone';
 import type { FollowUps, RoleGrant, SkillGrant } from '../types';
 import { formatCount, MAX_REQUEST_BODY_BYTES, MAX_VALUE_CHARS, valueLength } from './limits';
 
@@ -45,8 +46,13 @@ export const FIELD_LABELS: Readonly<Record<UserFieldId, string>> = {
 };
 
 export interface ValidationOptions {
-	/** Division for role grants written without one (`roleId` rather than `roleId:divisionId`). */
-	roleDivisionId: string;
+	/**
+	 * Division for role grants written without one (`roleId` rather than `roleId:divisionId`). Absent, such a
+	 * grant keeps no division and the engine uses the user's own.
+	 */
+	roleDivisionId?: string;
+	/** Country calling code (digits) for phone numbers written without one; absent: they need `+`. */
+	defaultCountryCode?: string;
 }
 
 export type RecordCheck =
@@ -69,7 +75,7 @@ function describeType(value: unknown): string {
 }
 
 /** Text fields; `integers` also accepts whole numbers (employee numbers and phones often arrive as numbers). */
-const TEXT_FIELDS: ReadonlyArray<{ field: keyof CleanValues; integers: boolean }> = [
+const TEXT_FIELDS: ReadonlyArray<{ field: Exclude<keyof CleanValues, 'phones'>; integers: boolean }> = [
 	{ field: 'name', integers: false },
 	{ field: 'firstName', integers: false },
 	{ field: 'lastName', integers: false },
@@ -105,15 +111,17 @@ function readText(
 	return undefined;
 }
 
-// Digits with the usual separators, an optional leading +, an optional extension (x12, ext. 12, #12).
-const PHONE_PATTERN = /^\+?[0-9\s().\-/]+(?:\s*(?:x|ext\.?|#)\s*[0-9]+)?$/i;
-const MIN_PHONE_DIGITS = 3;
-
-function checkPhone(field: PhoneField, phone: string, errors: FieldError[]): boolean {
-	const digits = phone.replace(/\D/g, '').length;
-	if (PHONE_PATTERN.test(phone) && digits >= MIN_PHONE_DIGITS) return true;
-	errors.push({ field, message: `${FIELD_LABELS[field]} ${quote(phone)} is not a phone number` });
-	return false;
+/** A phone cell to E.164 and extension (phone.ts); an unreadable one is an error naming the field. */
+function readPhoneField(
+	field: PhoneField,
+	text: string,
+	options: ValidationOptions,
+	errors: FieldError[],
+): PhoneParts | undefined {
+	const reading = readPhone(text, options.defaultCountryCode);
+	if (reading.ok) return reading.phone;
+	errors.push({ field, message: `${FIELD_LABELS[field]} ${quote(text)} ${reading.problem}` });
+	return undefined;
 }
 
 function hasSpace(id: string): boolean {
@@ -141,7 +149,7 @@ function checkManager(manager: string, email: string | undefined, errors: FieldE
 	}
 }
 
-function cleanValues(record: MappedRecord, errors: FieldError[]): CleanValues {
+function cleanValues(record: MappedRecord, options: ValidationOptions, errors: FieldError[]): CleanValues {
 	const values: CleanValues = {};
 	for (const { field, integers } of TEXT_FIELDS) {
 		const text = readText(field, record[field], integers, errors);
@@ -150,8 +158,10 @@ function cleanValues(record: MappedRecord, errors: FieldError[]): CleanValues {
 	// Spreadsheets write `Active`; Genesys wants `active`.
 	if (values.state !== undefined) values.state = values.state.toLowerCase();
 	for (const field of ['workPhone', 'mobilePhone'] as const) {
-		const phone = values[field];
-		if (phone !== undefined && !checkPhone(field, phone, errors)) delete values[field];
+		const text = values[field];
+		if (text === undefined) continue;
+		const phone = readPhoneField(field, text, options, errors);
+		if (phone) values.phones = { ...values.phones, [field]: phone };
 	}
 	if (values.divisionId !== undefined && hasSpace(values.divisionId)) {
 		errors.push({
@@ -194,9 +204,12 @@ function zodMessage(result: z.SafeParseError<unknown>): string {
 	return result.error.issues.map((issue) => issue.message).join(', ');
 }
 
+/** A grant as read from the input: its division may still be left to the engine. */
+const RoleInputSchema = RoleDivisionPairSchema.partial({ divisionId: true });
+
 function parseRole(
 	item: unknown,
-	defaultDivision: string,
+	defaultDivision: string | undefined,
 ): { grant?: RoleGrant; problem?: string } {
 	let roleId: string | undefined;
 	let divisionId: string | undefined;
@@ -214,13 +227,15 @@ function parseRole(
 		return { problem: `Role must be a role id, not ${describeType(item)}` };
 	}
 	const candidate = { roleId, divisionId: divisionId ?? defaultDivision };
-	const result = RoleDivisionPairSchema.safeParse(candidate);
+	const result = RoleInputSchema.safeParse(candidate);
 	if (!result.success) return { problem: `Role: ${zodMessage(result)}` };
-	if (hasSpace(result.data.roleId)) return { problem: idMessage('Role', result.data.roleId) };
-	if (hasSpace(result.data.divisionId)) {
-		return { problem: idMessage('Role division', result.data.divisionId) };
+	const grant: RoleGrant = { roleId: result.data.roleId };
+	if (result.data.divisionId !== undefined) grant.divisionId = result.data.divisionId;
+	if (hasSpace(grant.roleId)) return { problem: idMessage('Role', grant.roleId) };
+	if (grant.divisionId !== undefined && hasSpace(grant.divisionId)) {
+		return { problem: idMessage('Role division', grant.divisionId) };
 	}
-	return { grant: result.data };
+	return { grant };
 }
 
 const NUMBER_PATTERN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
@@ -285,7 +300,7 @@ function readRoles(value: unknown, options: ValidationOptions, errors: FieldErro
 			errors.push({ field: `roles[${index}]`, message: problem ?? 'Role is not valid' });
 			return;
 		}
-		const key = `${grant.roleId}\u0000${grant.divisionId}`;
+		const key = `${grant.roleId}\u0000${grant.divisionId ?? ''}`;
 		if (seen.has(key)) return;
 		seen.add(key);
 		roles.push(grant);
@@ -468,7 +483,7 @@ export function validateRecord(
 ): RecordCheck {
 	const errors: FieldError[] = [];
 	const record = dropOversized(input, errors);
-	const values = cleanValues(record, errors);
+	const values = cleanValues(record, options, errors);
 	const roles = readList(
 		'roles',
 		record.roles,
