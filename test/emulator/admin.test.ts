@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { startEmulator, type Emulator } from './index';
+import type { Emulator } from './index';
+import { emulatorPerFile } from './perFile';
 import { TestClient, type ApiResponse } from './testClient';
 
 async function admin(url: string, method: string, path: string, body?: unknown): Promise<Omit<ApiResponse, 'headers'>> {
@@ -21,12 +22,10 @@ describe('emulator: admin HTTP API', () => {
 	let emu: Emulator;
 	let client: TestClient;
 
-	beforeAll(async () => {
-		emu = await startEmulator();
-		client = await new TestClient(emu.url).login();
+	emulatorPerFile({}, (started, api) => {
+		emu = started;
+		client = api;
 	});
-	afterAll(() => emu.close());
-	beforeEach(() => emu.reset());
 
 	test('GET state, requests and stats reflect what happened; admin calls are not logged', async () => {
 		const user = (await client.createUser({ name: 'Admin Seen', email: 'seen@example.com' })).body;
