@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { TS_NODE_ARGS } from '../support/tsNode';
 import type { Emulator } from './index';
 import { emulatorPerFile } from './perFile';
 import { TestClient, type ApiResponse } from './testClient';
@@ -109,7 +110,7 @@ describe('emulator: CLI', () => {
 		writeFileSync(usersFile, JSON.stringify([{ id: 'cli-user', name: 'Cli User', email: 'cli@example.com' }]));
 		child = spawn(
 			process.execPath,
-			[join(__dirname, 'bin.js'), '--port', '0', '--seed', '7', '--rate-limit', '2/60000', '--users', usersFile, '--client', 'cli-id:cli-secret'],
+			[...TS_NODE_ARGS, join(__dirname, 'cli.ts'), '--port', '0', '--seed', '7', '--rate-limit', '2/60000', '--users', usersFile, '--client', 'cli-id:cli-secret'],
 			{ stdio: ['ignore', 'pipe', 'pipe'] },
 		);
 		const stdout = child.stdout;
@@ -134,7 +135,7 @@ describe('emulator: CLI', () => {
 	});
 
 	test('an unknown flag exits with status 2 and a usage message', async () => {
-		const bad = spawn(process.execPath, [join(__dirname, 'bin.js'), '--bogus'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const bad = spawn(process.execPath, [...TS_NODE_ARGS, join(__dirname, 'cli.ts'), '--bogus'], { stdio: ['ignore', 'pipe', 'pipe'] });
 		let stderr = '';
 		bad.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		const code = await new Promise<number | null>((resolve) => bad.once('exit', resolve));

@@ -52,7 +52,7 @@ function searchesSince(seq: number): Array<{ seq: number; body: SearchBody }> {
 		.map((request) => ({ seq: request.seq, body: request.body as SearchBody }));
 }
 
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+async function until(condition: () => boolean, timeoutMs = 120_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!condition()) {
 		if (Date.now() > deadline) throw new Error('condition not met in time');

@@ -5,8 +5,8 @@
 import { DEFAULT_IDS } from '../emulator';
 import type { Emulator } from '../emulator';
 import { TestClient } from '../emulator/testClient';
-import { ENGINE_CLIENT, engineClient, runEngine, startEngineEmulator } from './bulk-provision-client';
-import { settings, validRow } from './bulk-provision-fixtures';
+import { ENGINE_CLIENT, engineClient, runEngine, startEngineEmulator } from './engine-support';
+import { settings, validRow } from '../unit/bulk-provision-fixtures';
 
 let emu: Emulator;
 
