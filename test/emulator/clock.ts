@@ -32,3 +32,26 @@ export function manualClock(start = Date.now()): ShiftableClock {
 		},
 	};
 }
+
+/**
+ * Moves `clock` `ms` ahead once `condition` holds (checked every 5 ms), e.g. once the code under test has met
+ * the lag it must wait through. Resolves whether the condition held within `timeoutMs` (a ceiling for a
+ * condition that never comes; the clock is moved either way, so the run under test can finish).
+ */
+export async function advanceWhen(
+	clock: ShiftableClock,
+	condition: () => boolean,
+	ms: number,
+	timeoutMs = 120_000,
+): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) {
+			clock.advance(ms);
+			return false;
+		}
+		await new Promise((resolve) => setTimeout(resolve, 5));
+	}
+	clock.advance(ms);
+	return true;
+}

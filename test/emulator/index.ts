@@ -11,7 +11,7 @@ import { EmulatorServer } from './server';
 import type { Emulator, EmulatorOptions, Faults } from './types';
 
 export { DEFAULT_IDS } from './catalog';
-export { manualClock, shiftableClock } from './clock';
+export { advanceWhen, manualClock, shiftableClock } from './clock';
 export type { ShiftableClock } from './clock';
 export { DEFAULT_CLIENT } from './core';
 export { DEFAULT_FAULTS } from './faults';
