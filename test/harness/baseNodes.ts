@@ -77,6 +77,7 @@ function messageOf(error: unknown): string {
  */
 function underlyingError(pkg: BasePackage, entry: KnownNode): string | undefined {
 	try {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time
 		const exported = require(path.join(pkg.dir, entry.sourcePath)) as Record<string, unknown>;
 		const NodeClass = exported[entry.className] as (new () => unknown) | undefined;
 		if (NodeClass === undefined) return `${entry.className} is not exported`;

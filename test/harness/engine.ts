@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- n8n is required lazily, after the engine (1.x or 2.x) is chosen */
 /**
  * Picks which n8n engine (n8n-core + n8n-workflow) the harness and the loaded nodes use.
  *
