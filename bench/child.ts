@@ -65,7 +65,7 @@ async function execute(task: Task): Promise<ChildReport> {
 function send(message: ChildMessage): Promise<void> {
 	return new Promise((resolve, reject) => {
 		if (!process.send) {
-			reject(new Error('bench/child.js must be started by the benchmark (IPC channel missing)'));
+			reject(new Error('bench/child.ts must be started by the benchmark (IPC channel missing)'));
 			return;
 		}
 		process.send(message, (error: Error | null) => (error ? reject(error) : resolve()));
@@ -101,3 +101,6 @@ export function main(): void {
 	};
 	process.on('message', onTask);
 }
+
+// Forked by scenario.ts with tsx's require hook.
+if (require.main === module) main();

@@ -172,3 +172,11 @@ export async function main(argv: string[]): Promise<void> {
 		progress(`  ${mark} ${check.target}: ${check.measured}`);
 	}
 }
+
+// `npm run bench` (tsx bench/main.ts ...).
+if (require.main === module) {
+	main(process.argv.slice(2)).catch((error: unknown) => {
+		process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.exit(1);
+	});
+}

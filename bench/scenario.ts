@@ -14,6 +14,7 @@ import { apiTraffic, followUpOutcome, rateMetrics, userOutcome } from './metrics
 import type { ApiTraffic, FollowUpOutcome, RateLimitShape, RateMetrics, UserOutcome } from './metrics';
 import type { ChildMessage, ChildReport, ClientCredentials, ParentMessage } from './types';
 import { BENCH_ROLE_ID, benchEmails } from './users';
+import { TS_NODE_ARGS } from '../test/support/tsNode';
 
 /** The benchmark's OAuth client on the emulator (not a real secret; still never printed). */
 export const BENCH_CLIENT: ClientCredentials = {
@@ -86,8 +87,8 @@ export interface ScenarioOptions {
 /** Forks the child, hands it the task, opens the gate when it is ready, and waits for its report. */
 function runChild(spec: RunSpec, emu: Emulator, options: ScenarioOptions): Promise<ChildReport> {
 	return new Promise<ChildReport>((resolve) => {
-		const child = fork(path.join(__dirname, 'child.js'), [], {
-			execArgv: options.execArgv,
+		const child = fork(path.join(__dirname, 'child.ts'), [], {
+			execArgv: [...TS_NODE_ARGS, ...options.execArgv],
 			stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
 		});
 		let stderr = '';

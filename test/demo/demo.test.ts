@@ -1,5 +1,5 @@
 /**
- * `node test/demo/run.js` (what `npm run demo` runs after building) as a user runs it: a child process,
+ * `tsx test/demo/run.ts` (what `npm run demo` runs after building) as a user runs it: a child process,
  * against its embedded emulator on both engines, and in "real org" mode against an emulator this test
  * starts (GENESYS_REGION=custom), dry run then --apply. Its table must agree with itself, with the summary
  * and with what the emulator holds.
@@ -8,9 +8,10 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 
 import { startEmulator, type Emulator } from '../emulator';
+import { TS_NODE_ARGS } from '../support/tsNode';
 import { SEED_USERS } from '../examples/exampleSupport';
 
-const RUN = path.join(__dirname, 'run.js');
+const RUN = path.join(__dirname, 'run.ts');
 const ORG_CLIENT = { clientId: 'demo-test-client', clientSecret: 'demo-test-secret-7d3e1f90c4b2' };
 
 interface DemoRun {
@@ -24,7 +25,7 @@ function runDemo(args: string[], extraEnv: Record<string, string> = {}): Promise
 	for (const name of ['JEST_WORKER_ID', 'NODE_ENV', 'N8N_ENGINE']) delete env[name];
 	for (const name of Object.keys(env)) if (name.startsWith('GENESYS_') && !(name in extraEnv)) delete env[name];
 	return new Promise((resolve) => {
-		execFile(process.execPath, [RUN, ...args], { env, timeout: 90_000 }, (error, stdout, stderr) => {
+		execFile(process.execPath, [...TS_NODE_ARGS, RUN, ...args], { env, timeout: 240_000 }, (error, stdout, stderr) => {
 			const code = error && typeof error.code === 'number' ? error.code : error ? null : 0;
 			resolve({ code, stdout, stderr });
 		});

@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: example 1 (CSV -> Bulk Create Users -> Wait Until Searchable -> Summary) through n8n's
  * execution engine, in this process, against the embedded Genesys Cloud emulator or a real org.
- * Entry point: test/demo/run.js. Options: options.ts (USAGE).
+ * Entry point: test/demo/run.ts. Options: options.ts (USAGE).
  */
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';

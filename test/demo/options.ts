@@ -5,7 +5,7 @@
 import { CUSTOM_REGION, GENESYS_REGIONS, resolveHosts } from '../../nodes/GenesysCloud/regions';
 
 export const USAGE = `Usage: npm run demo [-- options]
-       node test/demo/run.js [options]      (uses the existing dist/; npm run demo builds first)
+       npx tsx test/demo/run.ts [options]   (uses the existing dist/; npm run demo builds first)
 
 Runs examples/01-csv-bulk-create-wait-searchable.json through n8n's execution engine and prints what
 happened to every CSV row.
@@ -144,7 +144,7 @@ export function targetFromEnv(env: NodeJS.ProcessEnv): DemoTarget {
 
 /**
  * What to do before loading any engine: print the help (exit 0) or a usage error (exit 2); undefined
- * means go on. Lets run.js answer these without loading n8n.
+ * means go on. Lets run.ts answer these without loading n8n.
  */
 export function preflight(argv: readonly string[], env: NodeJS.ProcessEnv): { code: number; text: string } | undefined {
 	try {

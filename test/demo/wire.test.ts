@@ -11,7 +11,8 @@ import { WireCounter } from './wire';
 const CLIENT = { clientId: 'wire-client', clientSecret: 'wire-secret-31b7c9' };
 
 async function countedRun(emu: Emulator, users: number): Promise<{ wire: WireCounter; summary: Record<string, number> }> {
-	const wire = new WireCounter(new Set([new URL(emu.url).hostname]));
+	// host:port: only this file's emulator, whatever else in the process talks to 127.0.0.1.
+	const wire = new WireCounter(new Set([new URL(emu.url).host]));
 	wire.start();
 	const result = await runWorkflow({
 		workflow: manualTriggerWorkflow([

@@ -57,6 +57,7 @@ export class WireCounter {
 	private readonly listeners: Array<[string, (message: unknown) => void]>;
 
 	/** `hosts`: host names of the Genesys API and login servers (others are ignored). */
+	/** `hosts`: host names (any port), or host:port to count one server only (e.g. one emulator of many). */
 	constructor(private readonly hosts: ReadonlySet<string>) {
 		this.listeners = [
 			['http.client.request.start', (message) => this.onStart((message as { request: ClientRequest }).request)],
@@ -94,6 +95,11 @@ export class WireCounter {
 		return { byNode, tokenRequests: this.tokenRequests, apiRequests };
 	}
 
+	private counts(request: ClientRequest): boolean {
+		const hostHeader = request.getHeader('host');
+		return this.hosts.has(request.host) || (typeof hostHeader === 'string' && this.hosts.has(hostHeader));
+	}
+
 	private nodeStats(node: string): NodeWireStats {
 		let stats = this.byNode.get(node);
 		if (stats === undefined) {
@@ -104,7 +110,7 @@ export class WireCounter {
 	}
 
 	private onStart(request: ClientRequest): void {
-		if (!this.hosts.has(request.host)) return;
+		if (!this.counts(request)) return;
 		if (request.path.startsWith('/oauth/token')) {
 			this.tokenRequests++;
 			return;

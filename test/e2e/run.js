@@ -125,7 +125,9 @@ function startEmulator(work) {
 	const child = spawn(
 		process.execPath,
 		[
-			path.join(ROOT, 'test', 'emulator', 'bin.js'),
+			'--require',
+			require.resolve('tsx/cjs'),
+			path.join(ROOT, 'test', 'emulator', 'cli.ts'),
 			'--port', '0',
 			'--seed', '7',
 			'--client', `${CLIENT.clientId}:${CLIENT.clientSecret}`,

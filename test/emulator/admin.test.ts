@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { DEFAULT_IDS, startEmulator, type Emulator } from './index';
+import { TS_NODE_ARGS } from '../support/tsNode';
+import { DEFAULT_IDS, type Emulator } from './index';
+import { emulatorPerFile } from './perFile';
 import { TestClient, type ApiResponse } from './testClient';
 
 async function admin(url: string, method: string, path: string, body?: unknown): Promise<Omit<ApiResponse, 'headers'>> {
@@ -21,12 +23,10 @@ describe('emulator: admin HTTP API', () => {
 	let emu: Emulator;
 	let client: TestClient;
 
-	beforeAll(async () => {
-		emu = await startEmulator();
-		client = await new TestClient(emu.url).login();
+	emulatorPerFile({}, (started, api) => {
+		emu = started;
+		client = api;
 	});
-	afterAll(() => emu.close());
-	beforeEach(() => emu.reset());
 
 	test('GET state, requests and stats reflect what happened; admin calls are not logged', async () => {
 		const user = (await client.createUser({ name: 'Admin Seen', email: 'seen@example.com' })).body;
@@ -129,7 +129,7 @@ describe('emulator: CLI', () => {
 		writeFileSync(usersFile, JSON.stringify([{ id: 'cli-user', name: 'Cli User', email: 'cli@example.com' }]));
 		child = spawn(
 			process.execPath,
-			[join(__dirname, 'bin.js'), '--port', '0', '--seed', '7', '--rate-limit', '2/60000', '--users', usersFile, '--client', 'cli-id:cli-secret'],
+			[...TS_NODE_ARGS, join(__dirname, 'cli.ts'), '--port', '0', '--seed', '7', '--rate-limit', '2/60000', '--users', usersFile, '--client', 'cli-id:cli-secret'],
 			{ stdio: ['ignore', 'pipe', 'pipe'] },
 		);
 		const stdout = child.stdout;
@@ -154,7 +154,7 @@ describe('emulator: CLI', () => {
 	});
 
 	test('an unknown flag exits with status 2 and a usage message', async () => {
-		const bad = spawn(process.execPath, [join(__dirname, 'bin.js'), '--bogus'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const bad = spawn(process.execPath, [...TS_NODE_ARGS, join(__dirname, 'cli.ts'), '--bogus'], { stdio: ['ignore', 'pipe', 'pipe'] });
 		let stderr = '';
 		bad.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		const code = await new Promise<number | null>((resolve) => bad.once('exit', resolve));

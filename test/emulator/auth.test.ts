@@ -1,19 +1,23 @@
-import { startEmulator, type Emulator } from './index';
-import { basicAuth, requestToken, sleep, TestClient } from './testClient';
+import { manualClock, startEmulator, type Emulator } from './index';
+import { emulatorPerFile } from './perFile';
+import { basicAuth, requestToken, TestClient } from './testClient';
 
 describe('emulator: token endpoint and bearer authentication', () => {
 	let emu: Emulator;
 
-	beforeAll(async () => {
-		emu = await startEmulator({
+	emulatorPerFile(
+		{
 			clients: [
 				{ clientId: 'client-a', clientSecret: 'secret-a' },
 				{ clientId: 'client-b', clientSecret: 'secret-b' },
 			],
-		});
-	});
-	afterAll(() => emu.close());
-	beforeEach(() => emu.reset());
+		},
+		(started) => {
+			emu = started;
+		},
+		// These tests count and check every token request themselves.
+		{ login: false },
+	);
 
 	test('client credentials grant returns an opaque bearer token with the default 24 h lifetime', async () => {
 		const res = await requestToken(emu.url, { clientId: 'client-a', clientSecret: 'secret-a' });
@@ -121,13 +125,16 @@ describe('emulator: token endpoint and bearer authentication', () => {
 
 describe('emulator: token lifetime', () => {
 	test('a token expires after tokenLifetimeSec (decimals allowed)', async () => {
-		const emu = await startEmulator({ tokenLifetimeSec: 0.3 });
+		const clock = manualClock();
+		const emu = await startEmulator({ now: clock.now, tokenLifetimeSec: 0.3 });
 		try {
 			const client = await new TestClient(emu.url).login();
 			const token = await requestToken(emu.url);
 			expect(token.body.expires_in).toBe(0.3);
 			expect((await client.get('/api/v2/organizations/me')).status).toBe(200);
-			await sleep(350);
+			clock.advance(299);
+			expect((await client.get('/api/v2/organizations/me')).status).toBe(200);
+			clock.advance(1);
 			const res = await client.get('/api/v2/organizations/me');
 			expect(res.status).toBe(401);
 			expect(res.body.code).toBe('bad.credentials');

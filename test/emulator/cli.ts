@@ -1,7 +1,7 @@
 /**
  * Runs an emulator as its own process (e2e with the real n8n CLI, the demo, benchmarks):
  *
- *   node test/emulator/bin.js --port 0 --seed 1 --rate-limit 300/60000 --users seed.json
+ *   npm run emulator -- --port 0 --seed 1 --rate-limit 300/60000 --users seed.json
  *
  * Prints one JSON line `{"url":"http://127.0.0.1:PORT"}` on stdout once listening, then serves until SIGTERM
  * or SIGINT. Drive it through the admin API under /__emulator/ (see README.md).
@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 
 import { startEmulator, type EmulatorOptions, type Faults, type SeedUser } from './index';
 
-const USAGE = `Usage: node test/emulator/bin.js [options]
+const USAGE = `Usage: npm run emulator -- [options]   (or: npx tsx test/emulator/cli.ts [options])
   --port N                   listen port (default 0: random)
   --seed N                   PRNG seed (default 1)
   --rate-limit LIMIT/WINDOWMS|off   per-token rolling window (default 300/60000)

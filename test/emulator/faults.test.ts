@@ -1,5 +1,6 @@
-import { DEFAULT_IDS, startEmulator, type Emulator } from './index';
-import { sleep, TestClient } from './testClient';
+import { DEFAULT_IDS, manualClock, startEmulator, type Emulator } from './index';
+import { emulatorPerFile } from './perFile';
+import { TestClient } from './testClient';
 
 const ORG = '/api/v2/organizations/me';
 
@@ -7,12 +8,10 @@ describe('emulator: fault knobs', () => {
 	let emu: Emulator;
 	let client: TestClient;
 
-	beforeAll(async () => {
-		emu = await startEmulator({ rateLimit: false, fractionalRetryAfter: true });
-		client = await new TestClient(emu.url).login();
+	emulatorPerFile({ rateLimit: false, fractionalRetryAfter: true }, (started, api) => {
+		emu = started;
+		client = api;
 	});
-	afterAll(() => emu.close());
-	beforeEach(() => emu.reset());
 
 	test('latencyMs delays every /api/v2 answer, so concurrent requests overlap in flight', async () => {
 		emu.setFaults({ latencyMs: { min: 80, max: 120 } });
@@ -128,12 +127,11 @@ describe('emulator: fault knobs', () => {
 
 describe('emulator: consistencyDelayMs', () => {
 	test('a new user is 404 on every user-scoped endpoint for the delay, then visible', async () => {
-		const emu = await startEmulator({ faults: { consistencyDelayMs: 1000 } });
+		const clock = manualClock();
+		const emu = await startEmulator({ now: clock.now, faults: { consistencyDelayMs: 1000 } });
 		try {
 			const client = await new TestClient(emu.url).login();
 			const user = (await client.createUser({ name: 'Slow', email: 'slow@example.com' })).body;
-			// Taken once the create was answered, so it is never before the create: the wait below holds on a busy machine.
-			const started = Date.now();
 			const id: string = user.id;
 			const calls: Array<[string, string, unknown]> = [
 				['GET', `/api/v2/users/${id}`, undefined],
@@ -156,7 +154,7 @@ describe('emulator: consistencyDelayMs', () => {
 			// Creating it again still conflicts: the user exists, it is just not visible yet.
 			expect((await client.createUser({ name: 'Slow', email: 'slow@example.com' })).status).toBe(409);
 
-			await sleep(Math.max(0, started + 1020 - Date.now()));
+			clock.advance(1000);
 			const okStatuses = [200, 200, 200, 200, 204, 200, 204, 200, 204, 204];
 			for (const [i, [method, path, body]] of calls.entries()) {
 				const res = await client.call(method, path, body);

@@ -1,4 +1,5 @@
 import { DEFAULT_IDS, startEmulator, type Emulator } from './index';
+import { emulatorPerFile } from './perFile';
 import { TestClient } from './testClient';
 
 const [ROLE_A, ROLE_B] = DEFAULT_IDS.roles;
@@ -10,13 +11,11 @@ describe('emulator: follow-up provisioning endpoints', () => {
 	let client: TestClient;
 	let userId: string;
 
-	beforeAll(async () => {
-		emu = await startEmulator();
-		client = await new TestClient(emu.url).login();
+	emulatorPerFile({}, (started, api) => {
+		emu = started;
+		client = api;
 	});
-	afterAll(() => emu.close());
 	beforeEach(async () => {
-		emu.reset();
 		userId = (await client.createUser({ name: 'Follow Up', email: 'follow.up@example.com' })).body.id;
 	});
 

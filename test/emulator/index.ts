@@ -11,6 +11,8 @@ import { EmulatorServer } from './server';
 import type { Emulator, EmulatorOptions, Faults } from './types';
 
 export { DEFAULT_IDS } from './catalog';
+export { advanceWhen, manualClock, shiftableClock } from './clock';
+export type { ShiftableClock } from './clock';
 export { DEFAULT_CLIENT } from './core';
 export { DEFAULT_FAULTS } from './faults';
 export { startTrap } from './trap';

@@ -1,5 +1,6 @@
-import { startEmulator, type Emulator } from './index';
-import { sleep, TestClient } from './testClient';
+import { manualClock, startEmulator, type Emulator } from './index';
+import { emulatorPerFile } from './perFile';
+import { TestClient } from './testClient';
 
 const IMPORT_JOB = '/api/v2/flows/datatables/dt-1/import/jobs/j-1';
 
@@ -7,12 +8,12 @@ describe('emulator: scripted jobs', () => {
 	let emu: Emulator;
 	let client: TestClient;
 
-	beforeAll(async () => {
-		emu = await startEmulator();
-		client = await new TestClient(emu.url).login();
+	// Emulator time stands still until a test moves it: job timelines advance when the test says so.
+	const clock = manualClock();
+	emulatorPerFile({ now: clock.now }, (started, api) => {
+		emu = started;
+		client = api;
 	});
-	afterAll(() => emu.close());
-	beforeEach(() => emu.reset());
 
 	test('by poll: the n-th GET gets polls[min(n, last)], 404 steps included', async () => {
 		emu.jobs.script(IMPORT_JOB, {
@@ -34,7 +35,6 @@ describe('emulator: scripted jobs', () => {
 
 	test('by time: the last step whose atMs has passed; 404 before the first', async () => {
 		const path = '/api/v2/gdpr/requests/r-1';
-		const scriptedAt = Date.now();
 		emu.jobs.script(path, {
 			timeline: [
 				{ atMs: 200, body: { status: 'INITIATED' } },
@@ -42,11 +42,13 @@ describe('emulator: scripted jobs', () => {
 			],
 		});
 		expect((await client.get(path)).status).toBe(404);
-		await sleep(scriptedAt + 250 - Date.now());
+		clock.advance(199);
+		expect((await client.get(path)).status).toBe(404);
+		clock.advance(1);
 		expect((await client.get(path)).body.status).toBe('INITIATED');
-		await sleep(scriptedAt + 500 - Date.now());
+		clock.advance(250);
 		expect((await client.get(path)).body.status).toBe('COMPLETED');
-		expect(emu.jobs.pollCount(path)).toBe(3);
+		expect(emu.jobs.pollCount(path)).toBe(4);
 	});
 
 	test('scripted paths still go through auth and faults; refused polls are not counted', async () => {
@@ -105,7 +107,8 @@ describe('emulator: scripted jobs', () => {
 
 describe('emulator: analytics details jobs', () => {
 	test('POST creates a job that goes QUEUED -> FULFILLED, then serves its results by cursor', async () => {
-		const emu = await startEmulator({ job: { completeAfterMs: 400, resultCount: 7, pageSize: 3 } });
+		const clock = manualClock();
+		const emu = await startEmulator({ now: clock.now, job: { completeAfterMs: 400, resultCount: 7, pageSize: 3 } });
 		try {
 			const client = await new TestClient(emu.url).login();
 			const created = await client.post('/api/v2/analytics/users/details/jobs', { interval: '2026-01-01T00:00:00Z/2026-01-02T00:00:00Z' });
@@ -115,7 +118,7 @@ describe('emulator: analytics details jobs', () => {
 			const early = await client.get(status);
 			expect(['QUEUED', 'PENDING']).toContain(early.body.state);
 			expect((await client.get(`${status}/results`)).status).toBe(400);
-			await sleep(420);
+			clock.advance(400);
 			const done = await client.get(status);
 			expect(done.body).toMatchObject({ state: 'FULFILLED', completionDate: expect.any(String) });
 

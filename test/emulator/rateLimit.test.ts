@@ -1,11 +1,13 @@
-import { startEmulator } from './index';
-import { sleep, TestClient } from './testClient';
+import { manualClock, startEmulator } from './index';
+import { TestClient } from './testClient';
 
 const ORG = '/api/v2/organizations/me';
 
 describe('emulator: per-token rolling-window rate limit', () => {
 	test('over the limit is 429 with the normalised body and a Retry-After that frees a slot', async () => {
-		const emu = await startEmulator({ rateLimit: { limit: 3, windowMs: 400 }, fractionalRetryAfter: true });
+		// Emulator time stands still until the test moves it: the window rolls when the test says so.
+		const clock = manualClock();
+		const emu = await startEmulator({ now: clock.now, rateLimit: { limit: 3, windowMs: 400 }, fractionalRetryAfter: true });
 		try {
 			const client = await new TestClient(emu.url).login();
 			for (let i = 0; i < 3; i++) expect((await client.get(ORG)).status).toBe(200);
@@ -13,8 +15,7 @@ describe('emulator: per-token rolling-window rate limit', () => {
 			expect(limited.status).toBe(429);
 			const retryAfter = limited.headers.get('retry-after') ?? '';
 			const seconds = Number(retryAfter);
-			expect(seconds).toBeGreaterThan(0);
-			expect(seconds).toBeLessThanOrEqual(0.4);
+			expect(seconds).toBe(0.4);
 			expect(limited.body).toEqual({
 				message: `Rate limit exceeded the maximum. Retry the request in [${retryAfter}] seconds`,
 				code: 'too.many.requests.retry.after',
@@ -26,7 +27,9 @@ describe('emulator: per-token rolling-window rate limit', () => {
 			expect(emu.requests.at(-1)).toMatchObject({ status: 429, fault: 'rateLimit', applied: false });
 			expect(emu.stats.rateLimited).toBe(1);
 
-			await sleep(seconds * 1000 + 5);
+			clock.advance(seconds * 1000 - 1);
+			expect((await client.get(ORG)).status).toBe(429);
+			clock.advance(1);
 			expect((await client.get(ORG)).status).toBe(200);
 		} finally {
 			await emu.close();
@@ -34,13 +37,14 @@ describe('emulator: per-token rolling-window rate limit', () => {
 	});
 
 	test('refused requests do not occupy the window; the window rolls', async () => {
-		const emu = await startEmulator({ rateLimit: { limit: 2, windowMs: 300 }, fractionalRetryAfter: true });
+		const clock = manualClock();
+		const emu = await startEmulator({ now: clock.now, rateLimit: { limit: 2, windowMs: 300 }, fractionalRetryAfter: true });
 		try {
 			const client = await new TestClient(emu.url).login();
 			expect((await client.get(ORG)).status).toBe(200);
 			expect((await client.get(ORG)).status).toBe(200);
 			for (let i = 0; i < 5; i++) expect((await client.get(ORG)).status).toBe(429);
-			await sleep(320);
+			clock.advance(300);
 			expect((await client.get(ORG)).status).toBe(200);
 			expect((await client.get(ORG)).status).toBe(200);
 			expect((await client.get(ORG)).status).toBe(429);
@@ -65,7 +69,8 @@ describe('emulator: per-token rolling-window rate limit', () => {
 	});
 
 	test('Retry-After is integer seconds (rounded up) by default', async () => {
-		const emu = await startEmulator({ rateLimit: { limit: 1, windowMs: 2_500 } });
+		const clock = manualClock();
+		const emu = await startEmulator({ now: clock.now, rateLimit: { limit: 1, windowMs: 2_500 } });
 		try {
 			const client = await new TestClient(emu.url).login();
 			await client.get(ORG);

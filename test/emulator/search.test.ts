@@ -1,24 +1,24 @@
-import { startEmulator, type Emulator } from './index';
-import { sleep, TestClient } from './testClient';
+import { manualClock, startEmulator } from './index';
+import { emulatorPerFile } from './perFile';
+import { TestClient } from './testClient';
 
 const SEARCH = '/api/v2/users/search';
 
 describe('emulator: POST /api/v2/users/search', () => {
-	let emu: Emulator;
 	let client: TestClient;
 
-	beforeAll(async () => {
-		emu = await startEmulator({
+	emulatorPerFile(
+		{
 			users: [
 				{ id: 'u-ann', name: 'Ann Active', email: 'ann@example.com' },
 				{ id: 'u-ivy', name: 'Ivy Inactive', email: 'ivy@example.com', state: 'inactive' },
 				{ id: 'u-dan', name: 'Dan Deleted', email: 'dan@example.com', state: 'deleted' },
 			],
-		});
-		client = await new TestClient(emu.url).login();
-	});
-	afterAll(() => emu.close());
-	beforeEach(() => emu.reset());
+		},
+		(_emu, api) => {
+			client = api;
+		},
+	);
 
 	test('EXACT on email finds the user, case-insensitively, in a UsersSearchResponse', async () => {
 		const res = await client.searchByEmail('ANN@example.com');
@@ -83,20 +83,21 @@ describe('emulator: POST /api/v2/users/search', () => {
 
 describe('emulator: search lag (searchLagMs)', () => {
 	test('a new user is not found until the lag has passed; updates show the old state meanwhile', async () => {
-		const emu = await startEmulator({ faults: { searchLagMs: 300 } });
+		const clock = manualClock();
+		const emu = await startEmulator({ now: clock.now, faults: { searchLagMs: 300 } });
 		try {
 			const client = await new TestClient(emu.url).login();
 			const created = (await client.createUser({ name: 'Late Lucy', email: 'lucy@example.com' })).body;
 			expect((await client.searchByEmail('lucy@example.com')).body.total).toBe(0);
 			expect((await client.get(`/api/v2/users/${created.id}`)).status).toBe(200);
-			await sleep(350);
+			clock.advance(300);
 			const found = await client.searchByEmail('lucy@example.com');
 			expect(found.body.results).toEqual([expect.objectContaining({ id: created.id, state: 'inactive', version: 1 })]);
 
 			await client.patch(`/api/v2/users/${created.id}`, { state: 'active', version: 1 });
 			const stale = await client.searchByEmail('lucy@example.com');
 			expect(stale.body.results[0]).toMatchObject({ state: 'inactive', version: 1 });
-			await sleep(350);
+			clock.advance(300);
 			const fresh = await client.searchByEmail('lucy@example.com');
 			expect(fresh.body.results[0]).toMatchObject({ state: 'active', version: 2 });
 
@@ -104,7 +105,7 @@ describe('emulator: search lag (searchLagMs)', () => {
 			const deletedQuery = [{ type: 'EXACT', fields: ['state'], values: ['deleted'] }];
 			expect((await client.searchByEmail('lucy@example.com', deletedQuery)).body.total).toBe(0);
 			expect((await client.searchByEmail('lucy@example.com')).body.total).toBe(1);
-			await sleep(350);
+			clock.advance(300);
 			expect((await client.searchByEmail('lucy@example.com', deletedQuery)).body.total).toBe(1);
 			expect((await client.searchByEmail('lucy@example.com')).body.total).toBe(0);
 		} finally {

@@ -1,4 +1,5 @@
 import { DEFAULT_IDS, startEmulator, type Emulator } from './index';
+import { emulatorPerFile } from './perFile';
 import { TestClient } from './testClient';
 
 const jane = { name: 'Jane Doe', email: 'jane.doe@example.com' };
@@ -7,17 +8,18 @@ describe('emulator: users', () => {
 	let emu: Emulator;
 	let client: TestClient;
 
-	beforeAll(async () => {
-		emu = await startEmulator({
+	emulatorPerFile(
+		{
 			users: [
 				{ name: 'Old Timer', email: 'old.timer@example.com', state: 'deleted' },
 				{ id: 'seed-active-1', name: 'Active Seed', email: 'active.seed@example.com' },
 			],
-		});
-		client = await new TestClient(emu.url).login();
-	});
-	afterAll(() => emu.close());
-	beforeEach(() => emu.reset());
+		},
+		(started, api) => {
+			emu = started;
+			client = api;
+		},
+	);
 
 	describe('POST /api/v2/users', () => {
 		test('creates one user: state inactive by default, version 1, home division', async () => {

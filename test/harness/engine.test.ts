@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 
+import { TS_NODE_ARGS } from '../support/tsNode';
 import { engineVersion, loadEngine } from './index';
 
 const RUNNER = path.join(__dirname, 'fixtures', 'plain-node-runner.js');
@@ -30,8 +31,8 @@ function runPlainNode(mode: string, extraEnv: Record<string, string> = {}): Prom
 	return new Promise((resolve, reject) => {
 		execFile(
 			process.execPath,
-			[RUNNER, mode],
-			{ env, timeout: 60_000 },
+			[...TS_NODE_ARGS, RUNNER, mode],
+			{ env, timeout: 180_000 },
 			(error, stdout, stderr) => {
 				if (error) {
 					reject(new Error(`${error.message}\n${stderr}`));

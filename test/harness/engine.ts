@@ -2,6 +2,11 @@
 /**
  * Picks which n8n engine (n8n-core + n8n-workflow) the harness and the loaded nodes use.
  *
+ * One switch: `N8N_ENGINE=1` selects the last 1.x engine, installed side by side under the npm aliases of
+ * engines.json. jest.config.js reads the same file for jest; this module applies it to plain node (demo,
+ * benchmarks, child processes of tests), and engineFromEnv.ts applies it for an entry that loads n8n without
+ * the harness.
+ *
  * Under jest the choice is made by jest.config.js (`N8N_ENGINE=1` maps `n8n-core`/`n8n-workflow` to the
  * `-v1` aliases for every module, including the nodes under test), so this file only reports it.
  *
@@ -14,6 +19,8 @@
  */
 import Module from 'node:module';
 import path from 'node:path';
+
+import engines from './engines.json';
 
 import type * as CoreModule from 'n8n-core';
 import type * as WorkflowModule from 'n8n-workflow';
@@ -29,10 +36,7 @@ type ResolveFilename = (
 	options?: unknown,
 ) => string;
 
-const V1_ALIASES: ReadonlyArray<readonly [string, string]> = [
-	['n8n-workflow', 'n8n-workflow-v1'],
-	['n8n-core', 'n8n-core-v1'],
-];
+const V1_ALIASES: ReadonlyArray<readonly [string, string]> = Object.entries(engines.v1Aliases);
 
 let selected: EngineVersion | undefined;
 let redirectInstalled = false;
@@ -41,8 +45,9 @@ function underJest(): boolean {
 	return process.env.JEST_WORKER_ID !== undefined;
 }
 
-function envEngine(): EngineVersion {
-	return process.env.N8N_ENGINE === '1' ? 1 : 2;
+/** The engine N8N_ENGINE asks for: 1, or 2 when unset. */
+export function engineFromEnv(env: NodeJS.ProcessEnv = process.env): EngineVersion {
+	return env[engines.env] === '1' ? 1 : 2;
 }
 
 /** 'n8n-workflow/dist/x' -> 'n8n-workflow-v1/dist/x'; undefined when the request is not an n8n package. */
@@ -125,7 +130,7 @@ export function loadEngine(version: EngineVersion): EngineVersion {
 
 function ensureEngine(): EngineVersion {
 	if (selected !== undefined) return selected;
-	return loadEngine(underJest() ? jestEngine() : envEngine());
+	return loadEngine(underJest() ? jestEngine() : engineFromEnv());
 }
 
 /** The engine actually loaded, read from the n8n-core package the process resolves. */

@@ -9,12 +9,16 @@ import { promisify } from 'node:util';
 
 import type { ListenerReport } from './fixtures/abort-listeners/scenario';
 import { REQUESTS, SLEEPS } from './fixtures/abort-listeners/scenario';
+import { TS_NODE_ARGS } from '../support/tsNode';
 
 const run = promisify(execFile);
 
 it('many concurrent requests and sleeps under one signal emit no MaxListenersExceededWarning', async () => {
-	const script = path.join(__dirname, 'fixtures', 'abort-listeners', 'run.js');
-	const { stdout } = await run(process.execPath, [script], { timeout: 60_000 });
+	const script = path.join(__dirname, 'fixtures', 'abort-listeners', 'scenario.ts');
+	// A plain node process, not a jest worker: the harness's engine switch then reads N8N_ENGINE itself.
+	const env: NodeJS.ProcessEnv = { ...process.env };
+	delete env.JEST_WORKER_ID;
+	const { stdout } = await run(process.execPath, [...TS_NODE_ARGS, script], { env, timeout: 180_000 });
 	const report = JSON.parse(stdout) as ListenerReport;
 	// The child follows N8N_ENGINE like the other tests: 1.x sleeps never remove their own listener.
 	expect(report.legacySleep).toBe(process.env.N8N_ENGINE === '1');

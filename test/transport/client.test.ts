@@ -263,15 +263,17 @@ describe('tokens', () => {
 	});
 
 	it('renews shortly before the stored expiry instead of waiting for a 401', async () => {
+		// 2 s tokens renewed 1 s ahead: a request may take up to a second to reach the server (a busy
+		// machine) and still carry a valid token. Eleven requests 250 ms apart span more than two renewals.
 		const shortLived = await startTransportEmulator({
 			rateLimit: false,
-			tokenLifetimeSec: 0.6,
+			tokenLifetimeSec: 2,
 		});
 		try {
-			const { client } = makeClient(shortLived, { renewBeforeExpiryMs: 300 });
-			for (let i = 0; i < 8; i++) {
+			const { client } = makeClient(shortLived, { renewBeforeExpiryMs: 1_000 });
+			for (let i = 0; i < 11; i++) {
 				await client.request(ORG);
-				await new Promise((resolve) => setTimeout(resolve, 100));
+				await new Promise((resolve) => setTimeout(resolve, 250));
 			}
 			expect(apiRequests(shortLived).filter((r) => r.status === 401)).toEqual([]);
 			expect(tokenRequests(shortLived).length).toBeGreaterThanOrEqual(3);

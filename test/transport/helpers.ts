@@ -4,6 +4,7 @@ import { GenesysClient } from '../../nodes/GenesysCloud/transport';
 import type { ClientSettings, Throttle } from '../../nodes/GenesysCloud/transport';
 import { startEmulator } from '../emulator';
 import type { Emulator, EmulatorOptions, RecordedRequest } from '../emulator';
+import { emulatorPerFile as sharedEmulatorPerFile } from '../emulator/perFile';
 import { PlainSender } from './plainSender';
 
 export const CLIENT_ID = 'transport-client';
@@ -15,19 +16,11 @@ export async function startTransportEmulator(options: EmulatorOptions = {}): Pro
 }
 
 /**
- * One emulator for a whole test file, knowing the test client: started before the first test, reset before
- * each, closed after the last. `use` receives it once it is running.
+ * The emulator's `emulatorPerFile` (test/emulator/perFile.ts) knowing the transport test client, without a
+ * TestClient login: these tests count every token request.
  */
 export function emulatorPerFile(options: EmulatorOptions, use: (emu: Emulator) => void): void {
-	let emu: Emulator | undefined;
-	beforeAll(async () => {
-		emu = await startTransportEmulator(options);
-		use(emu);
-	});
-	afterAll(async () => {
-		await emu?.close();
-	});
-	beforeEach(() => emu?.reset());
+	sharedEmulatorPerFile({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }], ...options }, use, { login: false });
 }
 
 /** What the promise rejected with; a promise that resolves fails the test. */

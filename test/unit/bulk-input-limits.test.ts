@@ -19,6 +19,7 @@ import {
 import { addCsvFile, addItems, RowCollector } from '../../nodes/GenesysCloudBulkCreateUsers/input/rows';
 import { validateRecord } from '../../nodes/GenesysCloudBulkCreateUsers/input/validate';
 import type { InputRow, InvalidRow } from '../../nodes/GenesysCloudBulkCreateUsers/types';
+import { TS_NODE_ARGS } from '../support/tsNode';
 
 const run = promisify(execFile);
 const MB = 1024 * 1024;
@@ -205,7 +206,7 @@ describe('CSV records too long to read', () => {
 		['UTF-16 LE without BOM (transcoded)', 'utf16le', 40],
 	])('a %s file with a cell larger than the heap is read within it', async (_label, encoding, megabytes) => {
 		const script = path.join(__dirname, 'fixtures', 'csv-memory', 'run.js');
-		const { stdout } = await run(process.execPath, ['--max-old-space-size=32', script, String(megabytes), encoding], {
+		const { stdout } = await run(process.execPath, ['--max-old-space-size=32', ...TS_NODE_ARGS, script, String(megabytes), encoding], {
 			timeout: 120_000,
 			maxBuffer: MB,
 		});

@@ -2,7 +2,7 @@
  * Emails that already have a user: live, soft-deleted, twice in the input, or created by someone else while
  * the run is going (409 race), under every onExisting x restoreDeleted option.
  */
-import { DEFAULT_IDS } from '../emulator';
+import { advanceWhen, DEFAULT_IDS, shiftableClock } from '../emulator';
 import type { Emulator } from '../emulator';
 import { TestClient } from '../emulator/testClient';
 import {
@@ -18,6 +18,9 @@ import {
 } from './bulk-helpers';
 
 let emu: Emulator;
+
+/** Search lag and consistency delay longer than any test runs; the tests move the emulator's clock. */
+const LAG_MS = 10 * 60_000;
 
 afterEach(closeBulkEmulators);
 
@@ -146,14 +149,18 @@ describe('running the same input again', () => {
 
 describe('eventual consistency', () => {
 	test('a user created by someone else after the lookup (409) is found once search catches up', async () => {
-		emu = await startBulkEmulator({ faults: { searchLagMs: 800 } });
+		// The lag outlasts the test on an emulator clock that catches up once the node has met the 409.
+		const clock = shiftableClock();
+		emu = await startBulkEmulator({ now: clock.now, faults: { searchLagMs: LAG_MS } });
 		const api = await new TestClient(emu.url, CLIENT).login();
 		expect((await api.post('/api/v2/users', { name: 'Someone Else', email: 'race@example.com' })).status).toBe(200);
+		const indexed = advanceWhen(clock, () => createRequests(emu).some((req) => req.status === 409), LAG_MS);
 		const run = await runBulk(
 			emu,
 			params({ onExisting: 'update' }),
 			items([{ name: 'Mine Now', email: 'race@example.com' }]),
 		);
+		expect(await indexed).toBe(true);
 		expect(run.rows[0]).toMatchObject({ status: 'updated', userId: emu.state.userByEmail('race@example.com')?.id });
 		expect(run.rows[0].steps).toContainEqual(expect.objectContaining({ step: 'create', status: 'skipped' }));
 		expect(createRequests(emu).map((req) => req.status)).toEqual([200, 409]);
@@ -162,7 +169,10 @@ describe('eventual consistency', () => {
 	});
 
 	test('follow-ups answered 404 right after the create are retried until the user is visible', async () => {
-		emu = await startBulkEmulator({ faults: { consistencyDelayMs: 600 } });
+		// Visible once the node has met a 404 (the node's own window is a minute).
+		const clock = shiftableClock();
+		emu = await startBulkEmulator({ now: clock.now, faults: { consistencyDelayMs: LAG_MS } });
+		const visible = advanceWhen(clock, () => emu.requests.some((req) => req.status === 404), LAG_MS);
 		const run = await runBulk(
 			emu,
 			params({}, { includeSummary: true, externalIdAuthority: 'HRIS' }),
@@ -179,6 +189,7 @@ describe('eventual consistency', () => {
 		const user = emu.state.userByEmail('fresh@example.com');
 		expect(run.rows[0]).toMatchObject({ status: 'created', userId: user?.id });
 		expect(emu.requests.filter((req) => req.status === 404).length).toBeGreaterThan(0);
+		expect(await visible).toBe(true);
 		expect((run.summary?.engine as { consistencyRetries: number }).consistencyRetries).toBeGreaterThan(0);
 		expect(emu.state.externalIds.get(user?.id ?? '')).toHaveLength(1);
 		expect(emu.state.grants.get(user?.id ?? '')).toHaveLength(1);

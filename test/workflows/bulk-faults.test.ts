@@ -72,4 +72,4 @@ test('exactly 1,000 users, no duplicates, 1,000 items with the right statuses', 
 	for (const line of progress) expect(line).toMatch(/^Genesys Cloud Bulk Create Users: \d+\/1000 rows done( \(.*\))?$/);
 	expect(nodeLogs.join('\n')).not.toMatch(/@example\.com/);
 	if (Number(run.summary?.durationMs) > 6_000) expect(progress.length).toBeGreaterThan(0);
-}, 90_000);
+}, 600_000); // a ceiling only: the run takes tens of seconds, several times that on a busy machine

@@ -86,7 +86,9 @@ test('Stop: no new rows start after the cancel, and the node returns promptly', 
 	);
 	clearInterval(watcher);
 	expect(run.result.status).toBe('canceled');
-	expect(Date.now() - abortedAt).toBeLessThan(2_000);
+	// Returns, and not after running out the engine's own waits (a minute for consistency): a bound generous
+	// enough for a busy machine. That nothing new starts after the cancel is what the counts below check.
+	expect(Date.now() - abortedAt).toBeLessThan(20_000);
 	// Let requests already on the wire land: at most one per worker, nothing started afterwards.
 	await new Promise((resolve) => setTimeout(resolve, 300));
 	const createsAfterAbort = createRequests(emu).length - createsAtAbort;

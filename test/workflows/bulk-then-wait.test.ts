@@ -2,20 +2,40 @@
  * Bulk Create Users -> Wait for Job (usersSearchable) as one workflow: the users created by the first node are
  * waited for until /api/v2/users/search shows them, then passed on.
  */
-import type { Emulator } from '../emulator';
+import { shiftableClock, type Emulator, type RecordedRequest } from '../emulator';
 import { manualTriggerWorkflow, runWorkflow } from '../harness';
 import { assertNoSecrets, credentialsFor, FAST, startWaitEmulator, WAIT_NODE, WAIT_TYPE } from './wait-support';
 
 const CREATE_NODE = 'Create';
 const CREATE_TYPE = 'n8n-nodes-genesys-cloud.genesysCloudBulkCreateUsers';
-const LAG_MS = 1_500;
+// Longer than the test runs, on an emulator clock the test moves: the created users become searchable when
+// the test says so, after it has seen the Wait node search for them, however fast or slow the machine is.
+const LAG_MS = 10 * 60_000;
 const COUNT = 12;
 
+const clock = shiftableClock();
 let emu: Emulator;
 
 beforeAll(async () => {
-	emu = await startWaitEmulator({ faults: { searchLagMs: LAG_MS } });
+	emu = await startWaitEmulator({ now: clock.now, faults: { searchLagMs: LAG_MS } });
 });
+
+function searchesAfter(seq: number): RecordedRequest[] {
+	return emu.requests.filter((request) => request.seq > seq && request.method === 'POST' && request.path === '/api/v2/users/search');
+}
+
+function lastCreateSeq(): number {
+	const creates = emu.requests.filter((request) => request.method === 'POST' && request.path === '/api/v2/users');
+	return creates.length === 0 ? Number.POSITIVE_INFINITY : creates[creates.length - 1].seq;
+}
+
+async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
 
 afterAll(async () => {
 	await emu.close();
@@ -25,7 +45,7 @@ test('users created by Bulk Create Users are waited for until searchable, then p
 	const input = Array.from({ length: COUNT }, (_, i) => ({
 		json: { name: `Onboarded ${i}`, email: `onboarded.${i}@example.com` },
 	}));
-	const result = await runWorkflow({
+	const running = runWorkflow({
 		workflow: manualTriggerWorkflow([
 			{
 				name: CREATE_NODE,
@@ -33,11 +53,17 @@ test('users created by Bulk Create Users are waited for until searchable, then p
 				parameters: { inputSource: 'items', onExisting: 'skip', dryRun: false, options: { concurrency: 4 } },
 			},
 			// Default "Users" expression: the Create output's userId.
-			{ name: WAIT_NODE, type: WAIT_TYPE, parameters: { ...FAST, jobType: 'usersSearchable' } },
+			{ name: WAIT_NODE, type: WAIT_TYPE, parameters: { ...FAST, timeout: 600, jobType: 'usersSearchable' } },
 		]),
 		credentials: credentialsFor(emu),
 		startItems: input,
 	});
+	// Every user is created, and the Wait node has searched twice without finding them.
+	await until(() => emu.state.users.size === COUNT && searchesAfter(lastCreateSeq()).length >= 2);
+	const createdBy = lastCreateSeq();
+	const searchedBeforeIndexed = searchesAfter(createdBy).length;
+	clock.advance(LAG_MS);
+	const result = await running;
 	assertNoSecrets(emu, result);
 	expect(result.status).toBe('success');
 
@@ -57,15 +83,14 @@ test('users created by Bulk Create Users are waited for until searchable, then p
 		expect((item.json.job as Array<{ id: string }>).map((user) => user.id)).toEqual([userId]);
 	});
 
-	// The wait really spanned the search lag: searches after the last create started before it was indexed.
-	const lastCreate = Math.max(...[...emu.state.users.values()].map((user) => user.createdAt));
-	const waitSearches = emu.requests.filter(
-		(request) => request.method === 'POST' && request.path === '/api/v2/users/search' && request.at > lastCreate,
-	);
-	expect(waitSearches.some((request) => request.at < lastCreate + LAG_MS)).toBe(true);
-	expect(waitSearches.some((request) => request.at >= lastCreate + LAG_MS)).toBe(true);
-	expect(Math.max(...completed.map((item) => item.json.attempts as number))).toBeGreaterThan(1);
-	// Searched in batches: one search per round for these twelve ids, never one per user.
-	const rounds = Math.max(...completed.map((item) => item.json.attempts as number));
-	expect(waitSearches.length).toBeLessThanOrEqual(rounds);
+	// The wait spanned the search lag: one search per round for these twelve ids (never one per user), and
+	// rounds run one after the other, so only the last search sent before the index caught up can have found
+	// them.
+	const waitSearches = searchesAfter(createdBy);
+	for (const item of completed) {
+		expect(item.json.attempts).toBe(waitSearches.length);
+		expect(item.json.attempts).toBeGreaterThanOrEqual(searchedBeforeIndexed);
+	}
+	expect(searchedBeforeIndexed).toBeGreaterThanOrEqual(2);
+	for (const request of waitSearches) expect((request.body as { query: Array<{ values: string[] }> }).query[0].values).toHaveLength(COUNT);
 });

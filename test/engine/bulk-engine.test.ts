@@ -2,13 +2,19 @@
  * The provisioning engine with the project's real GenesysClient against the emulator, the engine's own waits
  * compressed (the workflow tests cover the same paths through n8n with production timings).
  */
-import { DEFAULT_IDS } from '../emulator';
+import { advanceWhen, DEFAULT_IDS, shiftableClock } from '../emulator';
 import type { Emulator } from '../emulator';
 import { TestClient } from '../emulator/testClient';
-import { ENGINE_CLIENT, engineClient, runEngine, startEngineEmulator } from './bulk-provision-client';
-import { settings, validRow } from './bulk-provision-fixtures';
+import { ENGINE_CLIENT, engineClient, runEngine, startEngineEmulator } from './engine-support';
+import { settings, validRow } from '../unit/bulk-provision-fixtures';
 
 let emu: Emulator;
+
+/**
+ * Lags and delays longer than any test runs, on an emulator clock the test moves once the engine has met
+ * them (advanceWhen): what the engine sees does not depend on how fast the machine is.
+ */
+const LONG_MS = 10 * 60_000;
 
 afterEach(async () => {
 	await emu?.close();
@@ -87,24 +93,29 @@ describe('create and follow-ups', () => {
 	});
 
 	test('follow-ups 404 while a new user propagates: retried until visible', async () => {
-		emu = await startEngineEmulator({ faults: { consistencyDelayMs: 400 } });
+		const clock = shiftableClock();
+		emu = await startEngineEmulator({ now: clock.now, faults: { consistencyDelayMs: LONG_MS } });
 		const rows = [
 			validRow(0, { email: 'a@example.com' }, { roles: [{ roleId: DEFAULT_IDS.roles[0], divisionId: '*' }] }),
 			validRow(1, { email: 'b@example.com' }, { skills: [{ id: DEFAULT_IDS.skills[1], proficiency: 1 }] }),
 		];
-		const run = await runEngine(emu, settings(), rows, { timing: { consistencyWindowMs: 5_000 } });
+		// The users become visible once each row's follow-up has met a 404.
+		const visible = advanceWhen(clock, () => new Set(emu.requests.filter((req) => req.status === 404).map((req) => req.path)).size >= 2, LONG_MS);
+		const run = await runEngine(emu, settings(), rows, { timing: { consistencyWindowMs: 120_000 } });
+		expect(await visible).toBe(true);
 		expect(run.results.map((r) => r.status)).toEqual(['created', 'created']);
 		expect(run.counters.consistencyRetries).toBeGreaterThan(0);
 		const notFound = emu.requests.filter((req) => req.status === 404);
 		expect(notFound.length).toBeGreaterThan(0);
-		// Backoff, not a busy loop: 400 ms of 404s with waits from 20 ms doubling.
+		// Backoff, not a busy loop: a few 404s per row while the test's clock caught up.
 		expect(notFound.length).toBeLessThanOrEqual(2 * 6);
 		expect(emu.state.grants.get(userByEmail('a@example.com').id)).toHaveLength(1);
 		expect(createPosts()).toHaveLength(2);
 	});
 
 	test('a follow-up that never succeeds fails the row with its user id; a rerun with update completes it', async () => {
-		emu = await startEngineEmulator({ faults: { consistencyDelayMs: 1_200 } });
+		const clock = shiftableClock();
+		emu = await startEngineEmulator({ now: clock.now, faults: { consistencyDelayMs: LONG_MS } });
 		const rows = [
 			validRow(0, { email: 'slow@example.com' }, { roles: [{ roleId: DEFAULT_IDS.roles[1], divisionId: '*' }] }),
 		];
@@ -122,7 +133,7 @@ describe('create and follow-ups', () => {
 		]);
 		expect(emu.state.grants.get(user.id)).toBeUndefined();
 
-		await new Promise((resolve) => setTimeout(resolve, 1_000));
+		clock.advance(LONG_MS);
 		const second = await runEngine(emu, settings({ onExisting: 'update' }), rows);
 		expect(second.results[0]).toMatchObject({ status: 'updated', userId: user.id });
 		expect(emu.state.grants.get(user.id)).toEqual([{ roleId: DEFAULT_IDS.roles[1], divisionId: '*' }]);
@@ -152,10 +163,17 @@ describe('never twice, never lost', () => {
 	});
 
 	test('a lost response while search lags: the lookup waits for the index, still one user', async () => {
+		const clock = shiftableClock();
 		emu = await startEngineEmulator({
-			faults: { lostResponse: 1, pathFilter: '^/api/v2/users$', searchLagMs: 500 },
+			now: clock.now,
+			faults: { lostResponse: 1, pathFilter: '^/api/v2/users$', searchLagMs: LONG_MS },
 		});
-		const run = await runEngine(emu, settings(), [validRow(0, { email: 'lag@example.com' })]);
+		// The index catches up once the lookup and two reconciling searches have missed the user.
+		const indexed = advanceWhen(clock, () => emu.requests.filter((req) => req.path === '/api/v2/users/search').length >= 3, LONG_MS);
+		const run = await runEngine(emu, settings(), [validRow(0, { email: 'lag@example.com' })], {
+			timing: { searchLagWindowMs: 120_000 },
+		});
+		expect(await indexed).toBe(true);
 		expect(run.results[0]).toMatchObject({
 			status: 'created',
 			userId: userByEmail('lag@example.com').id,
@@ -179,19 +197,24 @@ describe('never twice, never lost', () => {
 
 describe('existing users', () => {
 	test('a user created between lookup and create (409 race) takes the existing-user policy', async () => {
-		emu = await startEngineEmulator({ faults: { searchLagMs: 600 } });
+		const clock = shiftableClock();
+		emu = await startEngineEmulator({ now: clock.now, faults: { searchLagMs: LONG_MS } });
 		const api = await apiClient();
 		for (const email of ['race-skip@example.com', 'race-update@example.com', 'race-fail@example.com']) {
 			expect((await api.post('/api/v2/users', { name: 'Raced', email })).status).toBe(200);
 		}
-		// All three start while the search index does not know the raced users yet.
+		// All three start while the search index does not know the raced users yet; it catches up once
+		// every create has met its 409.
+		const timing = { searchLagWindowMs: 120_000 };
+		const indexed = advanceWhen(clock, () => createPosts().filter((req) => req.status === 409).length === 3, LONG_MS);
 		const [skip, update, fail] = await Promise.all([
-			runEngine(emu, settings({ onExisting: 'skip' }), [validRow(0, { email: 'race-skip@example.com', name: 'Mine' })]),
-			runEngine(emu, settings({ onExisting: 'update' }), [
-				validRow(0, { email: 'race-update@example.com', name: 'Mine' }),
-			]),
-			runEngine(emu, settings({ onExisting: 'fail' }), [validRow(0, { email: 'race-fail@example.com', name: 'Mine' })]),
+			runEngine(emu, settings({ onExisting: 'skip' }), [validRow(0, { email: 'race-skip@example.com', name: 'Mine' })], { timing }),
+			runEngine(emu, settings({ onExisting: 'update' }), [validRow(0, { email: 'race-update@example.com', name: 'Mine' })], {
+				timing,
+			}),
+			runEngine(emu, settings({ onExisting: 'fail' }), [validRow(0, { email: 'race-fail@example.com', name: 'Mine' })], { timing }),
 		]);
+		expect(await indexed).toBe(true);
 
 		expect(skip.results[0]).toMatchObject({
 			status: 'existing',

@@ -6,8 +6,8 @@ import { runBulkCreate } from '../../nodes/GenesysCloudBulkCreateUsers/engine/ru
 import type { Clock } from '../../nodes/GenesysCloud/transport';
 import { startEmulator, type Emulator } from '../emulator';
 import { TestClient } from '../emulator/testClient';
-import { ENGINE_CLIENT, engineClient } from './bulk-provision-client';
-import { settings, validRow } from './bulk-provision-fixtures';
+import { ENGINE_CLIENT, engineClient } from './engine-support';
+import { settings, validRow } from '../unit/bulk-provision-fixtures';
 
 /** Time moves only when the engine sleeps. */
 function manualClock(): Clock & { t: number } {

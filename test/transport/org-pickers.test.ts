@@ -8,7 +8,7 @@
 import type { IHttpRequestOptions, ILoadOptionsFunctions, INode, ResourceMapperField } from 'n8n-workflow';
 
 import { DEFAULT_IDS, type Emulator } from '../emulator';
-import { credentialsFor, emulatorPerFile, CLIENT_ID, CLIENT_SECRET } from '../transport/helpers';
+import { credentialsFor, emulatorPerFile, CLIENT_ID, CLIENT_SECRET } from './helpers';
 import { fetchOrgList, fetchOrgListPage, nameQuery } from '../../nodes/GenesysCloud/orgLists';
 import { GenesysClient } from '../../nodes/GenesysCloud/transport';
 import { getUserFieldsWithPickers, MAX_PICKER_ENTITIES } from '../../nodes/GenesysCloudBulkCreateUsers/methods/orgPickers';
