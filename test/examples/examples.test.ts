@@ -168,7 +168,7 @@ describe(`example workflows on n8n engine ${process.env.N8N_ENGINE === '1' ? 1 :
 		const success = jsonOf(result.output('Bulk Create Users', 0));
 		// The error output holds n8n error items: the row's facts under `error`, plus the input item's fields.
 		const errorItems = jsonOf(result.output('Bulk Create Users', 1));
-		const failure = errorItems.map((item) => ({ ...(item.error as Json), error: item.error }));
+		const failure: Json[] = errorItems.map((item) => ({ ...(item.error as Json), error: item.error }));
 		const byRow = new Map([...success, ...failure].map((item) => [Number(item.row), item]));
 		expect([...byRow.keys()].sort((a, b) => a - b)).toEqual(hires.map((hire) => hire.row));
 		expect(jsonOf(result.output('Rows to Fix'))).toEqual(errorItems);

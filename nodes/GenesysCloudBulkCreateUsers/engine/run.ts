@@ -10,6 +10,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { GenesysApi } from '../../GenesysCloud/genesysApi';
 import { rateLimitOf } from '../../GenesysCloud/parameters';
+import { RUN_SUMMARY_KEY } from '../../GenesysCloud/runSummary';
 import type { FieldError } from '../../GenesysCloud/resultError';
 import { toResultError } from '../../GenesysCloud/resultError';
 import type { Clock } from '../../GenesysCloud/transport';
@@ -53,7 +54,7 @@ export async function executeBulkCreateUsers(this: IExecuteFunctions): Promise<I
 			Date.now() - startedAt,
 			settings.dryRun,
 		);
-		output.push({ json: { summary: toJson(summary) }, pairedItem: { item: 0 } });
+		output.push({ json: { [RUN_SUMMARY_KEY]: toJson(summary) }, pairedItem: { item: 0 } });
 	}
 	return [output];
 }
