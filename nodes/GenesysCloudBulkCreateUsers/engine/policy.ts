@@ -107,6 +107,23 @@ export function followUpsFor(
 	return steps;
 }
 
+/**
+ * Why a follow-up the row asks for is not sent under these settings, known before any write; undefined when
+ * it is sent. A real run and a dry run both record it as a skipped step with this note, and the row does not
+ * fail for it: an External Key without an External ID Authority (typically an HRIS `employee_id` column that
+ * Map Automatically picked up) is not registered, rather than creating the user and then failing the row.
+ */
+export function followUpSkipReason(
+	step: FollowUpStep,
+	settings: Pick<BulkCreateSettings, 'externalIdAuthority'>,
+): string | undefined {
+	if (step === 'externalId' && !settings.externalIdAuthority) return NO_AUTHORITY_NOTE;
+	return undefined;
+}
+
+export const NO_AUTHORITY_NOTE =
+	'External Key not registered: set Options > External ID Authority (the system of record, e.g. Workday) to register it';
+
 export function lookupStep(found: GenesysUser | undefined): StepResult {
 	return {
 		step: 'lookup',
@@ -156,7 +173,9 @@ export function planRow(
 			return result;
 	}
 	for (const step of followUpsFor(row, settings, action)) {
-		planned(step, followUpDetail(row, step, settings.externalIdAuthority));
+		const skipped = followUpSkipReason(step, settings);
+		if (skipped) result.steps.push({ step, status: 'skipped', detail: skipped });
+		else planned(step, followUpDetail(row, step, settings.externalIdAuthority));
 	}
 	return result;
 }
@@ -182,7 +201,7 @@ function followUpDetail(row: ValidRow, step: FollowUpStep, authority: string | u
 	const { followUps } = row;
 	switch (step) {
 		case 'externalId':
-			return `${authority ?? '(no authority set)'}: ${followUps.externalKey}`;
+			return `${authority ?? ''}: ${followUps.externalKey}`;
 		case 'roles':
 			return followUps.roles.map((grant) => `${grant.roleId}@${grant.divisionId}`).join(', ');
 		case 'skills':

@@ -25,6 +25,7 @@ import {
 	existingUserError,
 	fieldChanges,
 	FIRST_PHASE,
+	followUpSkipReason,
 	followUpsFor,
 	lookupStep,
 	restoreState,
@@ -226,6 +227,11 @@ async function runFollowUps(ctx: RunContext, work: RowWork, steps: readonly Foll
 		if (ctx.stop.error || isCancelled(ctx)) {
 			work.result.steps.push({ step, status: 'skipped', detail: 'run stopped before this step' });
 			work.failures.push({ ...(ctx.stop.error ?? cancelledError()), field: step });
+			continue;
+		}
+		const skipped = followUpSkipReason(step, ctx.settings);
+		if (skipped) {
+			work.result.steps.push({ step, status: 'skipped', detail: skipped });
 			continue;
 		}
 		try {
