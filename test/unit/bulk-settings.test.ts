@@ -8,7 +8,7 @@ import {
 
 import { bulkCreateUsersProperties } from '../../nodes/GenesysCloudBulkCreateUsers/description';
 import { getUserFields } from '../../nodes/GenesysCloudBulkCreateUsers/methods/resourceMapping';
-import { USER_FIELD_IDS } from '../../nodes/GenesysCloudBulkCreateUsers/input/fields';
+import { matchField, USER_FIELD_IDS } from '../../nodes/GenesysCloudBulkCreateUsers/input/fields';
 import {
 	parseSettings,
 	readSettings,
@@ -143,6 +143,25 @@ describe('settings', () => {
 describe('node properties (public contract)', () => {
 	const byName = (name: string): INodeProperties[] =>
 		bulkCreateUsersProperties.filter((p) => p.name === name);
+
+	it('shows the auto-map rule in a notice per input source, naming HRIS names the matcher really knows', () => {
+		const notices = bulkCreateUsersProperties.filter((p) => p.type === 'notice');
+		const bySource = new Map(notices.map((notice) => [notice.displayOptions?.show?.inputSource?.[0], notice.displayName]));
+		expect([...bySource.keys()].sort()).toEqual(['csv', 'items']);
+		for (const text of bySource.values()) {
+			const names = /\(([^)]*) and more\)/.exec(text)?.[1].split(', ') ?? [];
+			expect(names).toContain('work_email');
+			for (const name of names.flatMap((entry) => entry.split(' + '))) {
+				expect([name, matchField(name)?.field]).toEqual([name, expect.any(String)]);
+			}
+		}
+		// Each notice sits before the mapper it explains.
+		for (const source of ['items', 'csv']) {
+			const at = (type: string) =>
+				bulkCreateUsersProperties.findIndex((p) => p.type === type && p.displayOptions?.show?.inputSource?.[0] === source);
+			expect(at('notice')).toBeLessThan(at('resourceMapper'));
+		}
+	});
 
 	it('declares the parameters of the issue with their defaults', () => {
 		expect(byName('inputSource')[0]).toMatchObject({ type: 'options', default: 'items' });
