@@ -7,6 +7,7 @@ import {
 	requestsPerMinuteOption,
 } from '../GenesysCloud/parameters';
 import { CONCURRENCY_RANGE, DEFAULT_ROLE_DIVISION, LOOKUP_CONCURRENCY } from './input/settings';
+import { FIELD_FORMATS } from './methods/resourceMapping';
 
 const AUTO_MAP_NAMES =
 	'Map Automatically matches field names to user fields ignoring case, spaces, _, - and ., and knows common HRIS names: email_address, work_email, full_name, first_name + last_name, job_title, dept, mobile, manager_email, employee_id and more.';
@@ -40,6 +41,7 @@ function fieldsMapper(inputSource: 'items' | 'csv', hint: string): INodeProperti
 		name: 'fields',
 		type: 'resourceMapper',
 		noDataExpression: true,
+		description: FIELD_FORMATS,
 		default: {
 			mappingMode: 'autoMapInputData',
 			value: null,

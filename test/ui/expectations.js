@@ -14,7 +14,7 @@ const BULK_PANEL = {
 	/** Fields Define Below must list (mapper field ids). */
 	definedBelowFields: ['name', 'email', 'divisionId', 'department', 'title', 'state', 'manager', 'externalKey', 'roles', 'skills', 'queues'],
 	/** Fields that must carry a required mark, and no others. */
-	requiredFields: [],
+	requiredFields: ['name', 'email'],
 };
 
 const PROFICIENCIES = [0, 1, 2, 3, 4, 5];

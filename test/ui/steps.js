@@ -267,6 +267,10 @@ async function exampleRunStep(ctx) {
 	const after = await emulatorState(stack.emulator.url);
 	ctx.shots.push(await screenshot(page, '08-example-after'));
 
+	// Bulk Create Users runs with On Error "Continue (using error output)": failed rows leave on n8n's error
+	// output, connected to "Rows to Fix".
+	const bulkNode = workflow.nodes.find((node) => node.name === 'Bulk Create Users');
+	if (bulkNode?.onError !== 'continueErrorOutput') throw new Error('the example does not route failed rows to the error output');
 	const shown = {
 		success: await edgeCount(page, 'Bulk Create Users', 'Wait Until Searchable'),
 		failure: await edgeCount(page, 'Bulk Create Users', 'Rows to Fix'),
@@ -280,7 +284,7 @@ async function exampleRunStep(ctx) {
 	const existingRows = shown.success - created;
 	if (created <= 0) problems.push(`the emulator gained ${created} users`);
 	if (existingRows < 0 || existingRows > preExisting) problems.push(`Success shows ${shown.success} items but the emulator gained ${created} users`);
-	if (shown.success + shown.failure !== rows) problems.push(`Success ${shown.success} + Failure ${shown.failure} != ${rows} CSV rows`);
+	if (shown.success + shown.failure !== rows) problems.push(`Success ${shown.success} + Error ${shown.failure} != ${rows} CSV rows`);
 	if (shown.searchable !== shown.success) problems.push(`Wait for Job passed ${shown.searchable} of ${shown.success} users`);
 	const emails = after.users.map((user) => user.email.toLowerCase());
 	if (new Set(emails).size !== emails.length) problems.push('the emulator holds duplicate emails');

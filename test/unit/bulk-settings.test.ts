@@ -211,10 +211,17 @@ describe('node properties (public contract)', () => {
 		expect(fields[1].hint).toMatch(/defaults/);
 	});
 
-	it('getUserFields offers every mapped field, none required', async () => {
-		const { fields } = await getUserFields.call({} as ILoadOptionsFunctions);
+	it('getUserFields offers every mapped field with a short label; Name and Email required for items, not for CSV defaults', async () => {
+		const source = (inputSource: string) =>
+			({ getCurrentNodeParameter: (name: string) => (name === 'inputSource' ? inputSource : undefined) }) as unknown as ILoadOptionsFunctions;
+		const { fields } = await getUserFields.call(source('items'));
 		expect(fields.map((field) => field.id)).toEqual([...USER_FIELD_IDS]);
-		expect(fields.every((field) => field.required === false && field.display)).toBe(true);
+		expect(fields.every((field) => field.display)).toBe(true);
+		expect(fields.filter((field) => field.required).map((field) => field.id)).toEqual(['name', 'email']);
+		// Labels fit the mapper's label column: formats live in the mapper's description.
+		expect(fields.filter((field) => field.displayName.length > 16)).toEqual([]);
+		const csv = await getUserFields.call(source('csv'));
+		expect(csv.fields.filter((field) => field.required)).toEqual([]);
 		expect(
 			fields.find((field) => field.id === 'state')?.options?.map((option) => option.value),
 		).toEqual(['active', 'inactive']);
