@@ -13,7 +13,7 @@ const BULK_PANEL = {
 	autoMapNotice: /matches input names to user fields ignoring case[^]*HRIS names \(work_email/,
 	/** Fields Define Below must list (mapper field ids). */
 	definedBelowFields: ['name', 'email', 'divisionId', 'department', 'title', 'state', 'manager', 'externalKey', 'roles', 'skills', 'queues'],
-	/** Fields that must carry a required mark, and no others. */
+	/** Fields n8n marks required (no remove button, a "required" issue while empty), and no others. */
 	requiredFields: ['name', 'email'],
 };
 
