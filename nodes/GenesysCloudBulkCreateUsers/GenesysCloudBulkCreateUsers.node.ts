@@ -19,8 +19,9 @@ export class GenesysCloudBulkCreateUsers implements INodeType {
 			name: 'Genesys Cloud Bulk Create Users',
 		},
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Success', 'Failure'],
+		// One output. Failed rows fail the node, or go to n8n's error output, or stay here with their `error`,
+		// as the node's On Error setting says (outputs/failures.ts).
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
 				name: 'genesysCloudOAuth2Api',

@@ -13,9 +13,33 @@ import {
 	LOOKUP_CONCURRENCY,
 	RECONCILE_WINDOW_SECONDS,
 } from './input/settings';
+import { FIELD_FORMATS } from './methods/resourceMapping';
 
 const AUTO_MAP_NAMES =
 	'Map Automatically matches field names to user fields ignoring case, spaces, _, - and ., and knows common HRIS names: email_address, work_email, full_name, first_name + last_name, job_title, dept, mobile, manager_email, employee_id and more.';
+
+/** The HRIS names shown in the notices (input/fields.ts FIELD_ALIASES holds them all). */
+const HRIS_EXAMPLES =
+	'work_email, email_address, full_name, first_name + last_name, job_title, dept, mobile, manager_email, employee_id';
+
+/**
+ * Our matching rule where the user sees it: the mapper's own notice in Map Automatically mode asks for input
+ * names identical to the field names, which is stricter than what the node does. One notice per input source.
+ */
+const AUTO_MAP_NOTICES: Record<'items' | 'csv', string> = {
+	items: `Map Automatically matches input names to user fields ignoring case, spaces, _, - and ., and also knows common HRIS names (${HRIS_EXAMPLES} and more): these need no renaming or Edit Fields node. Name and email are needed for every user.`,
+	csv: `CSV columns are matched to user fields ignoring case, spaces, _, - and ., and common HRIS names are known (${HRIS_EXAMPLES} and more): these need no renaming. With Define Below the values you set are defaults for empty cells. Name and email are needed for every row.`,
+};
+
+function autoMapNotice(inputSource: 'items' | 'csv'): INodeProperties {
+	return {
+		displayName: AUTO_MAP_NOTICES[inputSource],
+		name: inputSource === 'items' ? 'autoMapNoticeItems' : 'autoMapNoticeCsv',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { inputSource: [inputSource] } },
+	};
+}
 
 function fieldsMapper(inputSource: 'items' | 'csv', hint: string): INodeProperties {
 	return {
@@ -23,6 +47,7 @@ function fieldsMapper(inputSource: 'items' | 'csv', hint: string): INodeProperti
 		name: 'fields',
 		type: 'resourceMapper',
 		noDataExpression: true,
+		description: FIELD_FORMATS,
 		default: {
 			mappingMode: 'autoMapInputData',
 			value: null,
@@ -77,6 +102,8 @@ export const bulkCreateUsersProperties: INodeProperties[] = [
 			'The CSV needs a header row. Comma, semicolon and tab delimiters are detected; UTF-8 with or without BOM; quoted values may hold commas and line breaks. Each row keeps its spreadsheet row number for errors.',
 		displayOptions: { show: { inputSource: ['csv'] } },
 	},
+	autoMapNotice('items'),
+	autoMapNotice('csv'),
 	fieldsMapper(
 		'items',
 		`${AUTO_MAP_NAMES} Define Below sets each field with a value or an expression per item. Name and email are needed for every user.`,

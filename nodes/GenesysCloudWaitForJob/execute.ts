@@ -1,6 +1,7 @@
 /**
  * Execution: settings and every item's plan first (configuration errors stop the run before any request),
  * then the waits, concurrently under one stop signal, sorted onto the Completed and Failed outputs.
+ * Bulk Create Users' summary item is not a job: it passes through untouched onto Completed.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -9,6 +10,7 @@ import { linkAbort } from '../GenesysCloud/abort';
 import type { GenesysApi } from '../GenesysCloud/genesysApi';
 import { rateLimitOf } from '../GenesysCloud/parameters';
 import { runPool } from '../GenesysCloud/pool';
+import { isRunSummaryJson } from '../GenesysCloud/runSummary';
 import { settle } from '../GenesysCloud/settle';
 import { GenesysClient, isGenesysError, SYSTEM_CLOCK } from '../GenesysCloud/transport';
 import { USERS_SEARCHABLE_JOB_TYPE } from './jobKinds';
@@ -31,6 +33,9 @@ const SYSTEM_WAIT_CLOCK: WaitClock = { ...SYSTEM_CLOCK, random: () => Math.rando
 export async function executeWaitForJob(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[], []];
+	const summaries = new Set(items.flatMap((item, i) => (isRunSummaryJson(item.json) ? [i] : [])));
+	const passed = [...summaries].map((itemIndex) => ({ itemIndex, item: { json: items[itemIndex].json, pairedItem: { item: itemIndex } } }));
+	if (summaries.size === items.length) return [passed.map(({ item }) => item), []];
 	const jobType = this.getNodeParameter('jobType', 0) as string;
 	const settings = readSettings(this);
 	// Parameters are checked item by item before the credential is touched.
@@ -40,9 +45,9 @@ export async function executeWaitForJob(this: IExecuteFunctions): Promise<INodeE
 		});
 	const results =
 		jobType === USERS_SEARCHABLE_JOB_TYPE
-			? await waitForUsers(this, connect, settings, items.length)
-			: await waitForJobs(this, connect, jobType, settings, items.length);
-	return splitOutputs(results);
+			? await waitForUsers(this, connect, settings, items.length, summaries)
+			: await waitForJobs(this, connect, jobType, settings, items.length, summaries);
+	return splitOutputs(results, passed);
 }
 
 function isRefusal(error: unknown): boolean {
@@ -59,9 +64,14 @@ async function waitForJobs(
 	jobType: string,
 	settings: NodeSettings,
 	count: number,
+	skip: ReadonlySet<number>,
 ): Promise<ItemResult[]> {
-	const { plans, failed: results } = planItems(context, jobType, count, (itemIndex) =>
-		planJob(context, jobType, itemIndex),
+	const { plans, failed: results } = planItems(
+		context,
+		jobType,
+		count,
+		(itemIndex) => planJob(context, jobType, itemIndex),
+		skip,
 	);
 	if (plans.length === 0) return results;
 	const client = await connect();
@@ -141,9 +151,14 @@ async function waitForUsers(
 	connect: Connect,
 	settings: NodeSettings,
 	count: number,
+	skip: ReadonlySet<number>,
 ): Promise<ItemResult[]> {
-	const { plans: items, failed: results } = planItems(context, USERS_SEARCHABLE_JOB_TYPE, count, (itemIndex) =>
-		planUsers(context, itemIndex),
+	const { plans: items, failed: results } = planItems(
+		context,
+		USERS_SEARCHABLE_JOB_TYPE,
+		count,
+		(itemIndex) => planUsers(context, itemIndex),
+		skip,
 	);
 	if (items.length === 0) return results;
 	const client = await connect();
@@ -160,11 +175,16 @@ async function waitForUsers(
 }
 
 /** Completed first, Failed second; each in input order, paired with its input item. */
-function splitOutputs(results: ItemResult[]): INodeExecutionData[][] {
-	const completed: INodeExecutionData[] = [];
+function splitOutputs(
+	results: ItemResult[],
+	passed: ReadonlyArray<{ itemIndex: number; item: INodeExecutionData }>,
+): INodeExecutionData[][] {
+	const completed: Array<{ itemIndex: number; item: INodeExecutionData }> = [...passed];
 	const failed: INodeExecutionData[] = [];
 	for (const { itemIndex, json } of [...results].sort((a, b) => a.itemIndex - b.itemIndex)) {
-		(json.succeeded ? completed : failed).push({ json: asDataObject(json), pairedItem: { item: itemIndex } });
+		const item = { json: asDataObject(json), pairedItem: { item: itemIndex } };
+		if (json.succeeded) completed.push({ itemIndex, item });
+		else failed.push(item);
 	}
-	return [completed, failed];
+	return [completed.sort((a, b) => a.itemIndex - b.itemIndex).map(({ item }) => item), failed];
 }

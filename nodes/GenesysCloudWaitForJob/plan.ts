@@ -41,17 +41,19 @@ export interface Planned<T> {
 }
 
 /**
- * Plans every item with `planOne`. A configuration error is thrown, or under "continue on fail" becomes the
- * item's Failed output.
+ * Plans every item with `planOne`, except those `skip` names. A configuration error is thrown, or under
+ * "continue on fail" becomes the item's Failed output.
  */
 export function planItems<T>(
 	context: IExecuteFunctions,
 	jobType: string,
 	count: number,
 	planOne: (itemIndex: number) => T | NodeOperationError,
+	skip: ReadonlySet<number> = new Set(),
 ): Planned<T> {
 	const planned: Planned<T> = { plans: [], failed: [] };
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+		if (skip.has(itemIndex)) continue;
 		const plan = planOne(itemIndex);
 		if (!(plan instanceof NodeOperationError)) {
 			planned.plans.push(plan);

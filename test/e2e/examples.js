@@ -45,6 +45,11 @@ function nodeOutput(run, nodeName, outputIndex = 0) {
 	return (runs[0].data?.main?.[outputIndex] ?? []).map((item) => item.json);
 }
 
+/** A row on Bulk Create Users' error output is an n8n error item: the row's facts are under `error`. */
+function errorRow(json) {
+	return { ...json.error, error: json.error };
+}
+
 function countBy(items, key) {
 	const counts = {};
 	for (const item of items) counts[item[key]] = (counts[item[key]] ?? 0) + 1;
@@ -64,7 +69,7 @@ const EXAMPLES = [
 			const failures = [];
 			expect(failures, !run.data.resultData.error, `execution error: ${JSON.stringify(run.data.resultData.error)}`);
 			const success = nodeOutput(run, 'Bulk Create Users', 0);
-			const failure = nodeOutput(run, 'Bulk Create Users', 1);
+			const failure = nodeOutput(run, 'Bulk Create Users', 1).map(errorRow);
 			const statuses = countBy([...success, ...failure], 'status');
 			expect(failures, statuses.created === 42, `expected 42 created, got ${JSON.stringify(statuses)}`);
 			expect(failures, statuses.existing === 2, `expected 2 existing, got ${JSON.stringify(statuses)}`);
@@ -87,7 +92,7 @@ const EXAMPLES = [
 			const failures = [];
 			expect(failures, !run.data.resultData.error, `execution error: ${JSON.stringify(run.data.resultData.error)}`);
 			const provisioned = nodeOutput(run, 'Provisioned', 0).filter((item) => item.status);
-			const routed = nodeOutput(run, 'Notify HR of Failures', 0);
+			const routed = nodeOutput(run, 'Notify HR of Failures', 0).map(errorRow);
 			const statuses = countBy(provisioned, 'status');
 			expect(failures, statuses.created === 2 && statuses.updated === 1, `expected 2 created + 1 updated, got ${JSON.stringify(statuses)}`);
 			expect(failures, routed.length === 1 && routed[0].status === 'invalid', `expected 1 invalid on the failure branch, got ${JSON.stringify(routed)}`);
@@ -120,4 +125,4 @@ const EXAMPLES = [
 	},
 ];
 
-module.exports = { EXAMPLES, SEED_USERS, CREDENTIAL, prepareExample, nodeOutput, countBy };
+module.exports = { EXAMPLES, SEED_USERS, CREDENTIAL, prepareExample, nodeOutput, countBy, errorRow };

@@ -181,10 +181,12 @@ describe(`example workflows on n8n engine ${process.env.N8N_ENGINE === '1' ? 1 :
 		const hires = readHires();
 		const expected = expectedOutcome(hires);
 		const success = jsonOf(result.output('Bulk Create Users', 0));
-		const failure = jsonOf(result.output('Bulk Create Users', 1));
+		// The error output holds n8n error items: the row's facts under `error`, plus the input item's fields.
+		const errorItems = jsonOf(result.output('Bulk Create Users', 1));
+		const failure: Json[] = errorItems.map((item) => ({ ...(item.error as Json), error: item.error }));
 		const byRow = new Map([...success, ...failure].map((item) => [Number(item.row), item]));
 		expect([...byRow.keys()].sort((a, b) => a - b)).toEqual(hires.map((hire) => hire.row));
-		expect(jsonOf(result.output('Rows to Fix'))).toEqual(failure);
+		expect(jsonOf(result.output('Rows to Fix'))).toEqual(errorItems);
 
 		const seedByEmail = new Map(before.users.map((user) => [user.email.toLowerCase(), user]));
 		const grace = seedByEmail.get('grace.hopper@example.com');
@@ -258,7 +260,13 @@ describe(`example workflows on n8n engine ${process.env.N8N_ENGINE === '1' ? 1 :
 		const rows = provisioned.filter((item) => !('summary' in item));
 		const summary = provisioned.find((item) => 'summary' in item)?.summary as Json;
 		const failures = jsonOf(result.output('Notify HR of Failures'));
-		expect(failures).toEqual([expect.objectContaining({ status: 'invalid', email: 'rosalind.franklin@example', row: 3 })]);
+		expect(failures).toEqual([
+			expect.objectContaining({
+				// n8n adds the input item's fields to an error item.
+				workEmail: 'rosalind.franklin@example',
+				error: expect.objectContaining({ status: 'invalid', email: 'rosalind.franklin@example', row: 3 }),
+			}),
+		]);
 		expect(summary).toMatchObject({ total: 4, byStatus: { created: 2, updated: 1, invalid: 1 }, retries: 0, throttled: 0 });
 		// The node's own count of requests is what reached Genesys (no faults, so nothing lost or repeated).
 		expect(summary.requests).toBe(requests.length);

@@ -6,15 +6,15 @@
 
 const BULK_PANEL = {
 	/**
-	 * The notice that explains how Map Automatically matches input names (HRIS names such as work_email).
-	 * Unset: the panel does not show one yet and the test only logs that. Set it to a RegExp of the notice
-	 * text once the node shows it, and the test asserts it is visible in Map Automatically mode.
+	 * The notice that explains how Map Automatically matches input names (HRIS names such as work_email),
+	 * shown above the mapper (description.ts, AUTO_MAP_NOTICES); the test asserts it is visible in Map
+	 * Automatically mode. Unset: the test only logs that none is expected.
 	 */
-	autoMapNotice: undefined,
+	autoMapNotice: /matches input names to user fields ignoring case[^]*HRIS names \(work_email/,
 	/** Fields Define Below must list (mapper field ids). */
 	definedBelowFields: ['name', 'email', 'divisionId', 'department', 'title', 'state', 'manager', 'externalKey', 'roles', 'skills', 'queues'],
-	/** Fields that must carry a required mark, and no others. */
-	requiredFields: [],
+	/** Fields n8n marks required (no remove button, a "required" issue while empty), and no others. */
+	requiredFields: ['name', 'email'],
 };
 
 const PROFICIENCIES = [0, 1, 2, 3, 4, 5];

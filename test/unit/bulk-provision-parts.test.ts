@@ -1,3 +1,6 @@
+import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
 import { exponentialDelay, nextWait } from '../../nodes/GenesysCloud/backoff';
 import { runPool } from '../../nodes/GenesysCloud/pool';
 import { toResultError } from '../../nodes/GenesysCloud/resultError';
@@ -16,7 +19,8 @@ import {
 	isRunStopper,
 	isVersionMismatch,
 } from '../../nodes/GenesysCloudBulkCreateUsers/engine/userApi';
-import { invalidResult, routeResults } from '../../nodes/GenesysCloudBulkCreateUsers/outputs/results';
+import { deliverResults, failureHandling, RERUN_NOTE } from '../../nodes/GenesysCloudBulkCreateUsers/outputs/failures';
+import { invalidResult, resultItems, routeResults } from '../../nodes/GenesysCloudBulkCreateUsers/outputs/results';
 import { Progress } from '../../nodes/GenesysCloudBulkCreateUsers/outputs/progress';
 import { managerErrors, referenceErrors, rowReferences } from '../../nodes/GenesysCloudBulkCreateUsers/engine/lookup';
 import { buildSummary } from '../../nodes/GenesysCloudBulkCreateUsers/outputs/summary';
@@ -209,7 +213,7 @@ describe('rows before provisioning', () => {
 });
 
 describe('outputs', () => {
-	test('one item per row, input order, paired to the carrying item, failures on output 2', () => {
+	test('one item per row, input order, paired to the carrying item, on one output', () => {
 		const rows = [
 			validRow(0, { email: 'a@x.io' }),
 			invalidRow(1, 'email', 'Email is missing'),
@@ -221,16 +225,87 @@ describe('outputs', () => {
 			invalidResult(rows[1] as never),
 			{ status: 'failed', row: 3, email: 'c@x.io', steps: [], error: { message: 'x' } },
 		];
-		const [success, failure] = routeResults(rows, results);
-		expect(success.map((item) => [item.json.row, item.pairedItem])).toEqual([[1, { item: 0 }]]);
-		expect(failure.map((item) => [item.json.row, item.pairedItem])).toEqual([
-			[2, { item: 1 }],
-			[3, { item: 0 }],
+		const outputs = routeResults(rows, results);
+		expect(outputs).toHaveLength(1);
+		expect(outputs[0].map((item) => [item.json.row, item.json.status, item.pairedItem])).toEqual([
+			[1, 'created', { item: 0 }],
+			[2, 'invalid', { item: 1 }],
+			[3, 'failed', { item: 0 }],
 		]);
-		expect(failure[0].json.error).toEqual({
+		expect(outputs[0][1].json.error).toEqual({
 			message: 'Row 2: Email is missing',
 			field: 'email',
 			fields: [{ field: 'email', message: 'Email is missing' }],
+		});
+	});
+
+	describe('On Error', () => {
+		const node = { id: 'n', name: 'Create', type: 't', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
+		const rows = [validRow(0, { email: 'a@x.io' }), invalidRow(1, 'email', 'Email is missing'), validRow(2, { email: 'c@x.io' })];
+		const results: UserResult[] = [
+			{ status: 'created', row: 1, email: 'a@x.io', steps: [] },
+			invalidResult(rows[1] as never),
+			{ status: 'failed', row: 3, email: 'c@x.io', steps: [], error: { message: 'Genesys said no' } },
+		];
+		const context = (onError: string | undefined, continueOnFail: boolean) => ({
+			continueOnFail: () => continueOnFail,
+			getNode: () => ({ ...node, onError }) as INode,
+		});
+
+		test('is read from the node: stop unless continuing, the error output only when asked for', () => {
+			expect(failureHandling(context(undefined, false))).toBe('stop');
+			expect(failureHandling(context('stopWorkflow', false))).toBe('stop');
+			expect(failureHandling(context('continueRegularOutput', true))).toBe('continue');
+			expect(failureHandling(context('continueErrorOutput', true))).toBe('errorOutput');
+			// The legacy "Continue On Fail" flag keeps failed rows on the output.
+			expect(failureHandling(context(undefined, true))).toBe('continue');
+		});
+
+		test('stop: the node fails, counting and listing the failed rows, saying a rerun is safe', () => {
+			let thrown: unknown;
+			try {
+				deliverResults(node, 'stop', resultItems(rows, results), false);
+			} catch (error) {
+				thrown = error;
+			}
+			expect(thrown).toBeInstanceOf(NodeOperationError);
+			const error = thrown as NodeOperationError;
+			expect(error.message).toBe('2 of 3 rows failed (rows 2, 3)');
+			expect(error.description).toContain('Row 2, invalid: Email is missing');
+			expect(error.description).toContain('Row 3 (c@x.io), failed: Genesys said no');
+			expect(error.description).toContain(RERUN_NOTE);
+		});
+
+		test('stop: a run without failed rows returns every item; a dry run says what would fail', () => {
+			expect(deliverResults(node, 'stop', resultItems(rows.slice(0, 1), results.slice(0, 1)), false)).toHaveLength(1);
+			const planned: UserResult[] = [
+				{ status: 'planned', action: 'create', row: 1, email: 'a@x.io', steps: [] },
+				{ status: 'planned', action: 'fail', row: 2, email: 'b@x.io', steps: [], error: { message: 'exists' } },
+			];
+			expect(() => deliverResults(node, 'stop', resultItems([validRow(0, { email: 'a@x.io' }), validRow(1, { email: 'b@x.io' })], planned), true)).toThrow(
+				'Dry run: 1 of 2 rows would fail (row 2)',
+			);
+		});
+
+		test('error output: failed items become n8n error items ({ error } alone) with the row; continue: unchanged', () => {
+			const marked = deliverResults(node, 'errorOutput', resultItems(rows, results), false);
+			expect(marked[0].json).toMatchObject({ status: 'created', row: 1 });
+			expect(marked.slice(1).map((item) => item.json)).toEqual([
+				{
+					error: {
+						message: 'Row 2: Email is missing',
+						field: 'email',
+						fields: [{ field: 'email', message: 'Email is missing' }],
+						row: 2,
+						status: 'invalid',
+					},
+				},
+				{ error: { message: 'Genesys said no', row: 3, status: 'failed', email: 'c@x.io' } },
+			]);
+			expect(marked.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+			const plain = deliverResults(node, 'continue', resultItems(rows, results), false);
+			expect(plain.every((item) => item.error === undefined)).toBe(true);
+			expect(plain.map((item) => item.json.status)).toEqual(['created', 'invalid', 'failed']);
 		});
 	});
 

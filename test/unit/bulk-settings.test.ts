@@ -8,7 +8,7 @@ import {
 
 import { bulkCreateUsersProperties } from '../../nodes/GenesysCloudBulkCreateUsers/description';
 import { getUserFields } from '../../nodes/GenesysCloudBulkCreateUsers/methods/resourceMapping';
-import { USER_FIELD_IDS } from '../../nodes/GenesysCloudBulkCreateUsers/input/fields';
+import { matchField, USER_FIELD_IDS } from '../../nodes/GenesysCloudBulkCreateUsers/input/fields';
 import {
 	parseSettings,
 	readSettings,
@@ -159,6 +159,25 @@ describe('node properties (public contract)', () => {
 	const byName = (name: string): INodeProperties[] =>
 		bulkCreateUsersProperties.filter((p) => p.name === name);
 
+	it('shows the auto-map rule in a notice per input source, naming HRIS names the matcher really knows', () => {
+		const notices = bulkCreateUsersProperties.filter((p) => p.type === 'notice');
+		const bySource = new Map(notices.map((notice) => [notice.displayOptions?.show?.inputSource?.[0], notice.displayName]));
+		expect([...bySource.keys()].sort()).toEqual(['csv', 'items']);
+		for (const text of bySource.values()) {
+			const names = /\(([^)]*) and more\)/.exec(text)?.[1].split(', ') ?? [];
+			expect(names).toContain('work_email');
+			for (const name of names.flatMap((entry) => entry.split(' + '))) {
+				expect([name, matchField(name)?.field]).toEqual([name, expect.any(String)]);
+			}
+		}
+		// Each notice sits before the mapper it explains.
+		for (const source of ['items', 'csv']) {
+			const at = (type: string) =>
+				bulkCreateUsersProperties.findIndex((p) => p.type === type && p.displayOptions?.show?.inputSource?.[0] === source);
+			expect(at('notice')).toBeLessThan(at('resourceMapper'));
+		}
+	});
+
 	it('declares the parameters of the issue with their defaults', () => {
 		expect(byName('inputSource')[0]).toMatchObject({ type: 'options', default: 'items' });
 		expect(
@@ -215,10 +234,17 @@ describe('node properties (public contract)', () => {
 		expect(fields[1].hint).toMatch(/defaults/);
 	});
 
-	it('getUserFields offers every mapped field, none required', async () => {
-		const { fields } = await getUserFields.call({} as ILoadOptionsFunctions);
+	it('getUserFields offers every mapped field with a short label; Name and Email required for items, not for CSV defaults', async () => {
+		const source = (inputSource: string) =>
+			({ getCurrentNodeParameter: (name: string) => (name === 'inputSource' ? inputSource : undefined) }) as unknown as ILoadOptionsFunctions;
+		const { fields } = await getUserFields.call(source('items'));
 		expect(fields.map((field) => field.id)).toEqual([...USER_FIELD_IDS]);
-		expect(fields.every((field) => field.required === false && field.display)).toBe(true);
+		expect(fields.every((field) => field.display)).toBe(true);
+		expect(fields.filter((field) => field.required).map((field) => field.id)).toEqual(['name', 'email']);
+		// Labels fit the mapper's label column: formats live in the mapper's description.
+		expect(fields.filter((field) => field.displayName.length > 16)).toEqual([]);
+		const csv = await getUserFields.call(source('csv'));
+		expect(csv.fields.filter((field) => field.required)).toEqual([]);
 		expect(
 			fields.find((field) => field.id === 'state')?.options?.map((option) => option.value),
 		).toEqual(['active', 'inactive']);

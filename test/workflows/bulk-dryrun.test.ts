@@ -23,6 +23,8 @@ const INPUT = [
 		password: 'Dry-Run-Pa55!',
 		roles: DEFAULT_IDS.roles[1],
 		skills: `${DEFAULT_IDS.skills[1]}:2`,
+		// Auto-mapped to External Key; no External ID Authority is set, so it is skipped with a note.
+		employee_id: 'E-100',
 	},
 	{ name: 'Existing Person', email: 'existing@example.com', title: 'After' },
 	{ name: 'Deleted Person', email: 'deleted@example.com', state: 'inactive' },
@@ -43,6 +45,13 @@ function snapshot(): string {
 		invites: state.invites,
 		passwords: [...state.passwords],
 	});
+}
+
+/** Each step's name and status, and the note of a skipped one. */
+function stepsOf(row: Json): Array<[string, string, string | undefined]> {
+	return (row.steps as Array<{ step: string; status: string; detail?: string }>)
+		.filter((step) => step.step !== 'lookup')
+		.map((step) => [step.step, step.status, step.status === 'skipped' ? step.detail : undefined]);
 }
 
 const REAL_STATUS: Record<string, string> = {
@@ -93,6 +102,8 @@ describe.each([
 			}
 			expect(outcome.status).toBe(REAL_STATUS[String(plan.action)]);
 			if (plan.userId !== undefined) expect(outcome.userId).toBe(plan.userId);
+			// Step by step: what was planned was done, what was to be skipped was skipped, with the same note.
+			expect(stepsOf(outcome)).toEqual(stepsOf(plan).map(([step, status, note]) => [step, status === 'planned' ? 'done' : status, note]));
 		}
 
 		// The bodies shown are the bodies sent.
@@ -125,4 +136,24 @@ test('dry run predicts under-the-hood steps without sending them', async () => {
 	expect(
 		emu.requests.filter((req) => req.path.startsWith('/api/v2/')).map((req) => `${req.method} ${req.path}`),
 	).toEqual(['POST /api/v2/users/search', `GET /api/v2/routing/queues/${DEFAULT_IDS.queues[0]}`]);
+});
+
+test('an External Key without an External ID Authority is skipped with a note, before any write, in both runs', async () => {
+	emu = await startBulkEmulator();
+	const input = items([{ name: 'Keyed', email: 'keyed@example.com', employee_id: 'E-7' }]);
+	const dry = await runBulk(emu, params({ dryRun: true }), input, { onError: 'stopWorkflow' });
+	const real = await runBulk(emu, params(), input, { onError: 'stopWorkflow' });
+	expect(real.result.status).toBe('success');
+	for (const run of [dry, real]) {
+		expect(run.rows[0].steps).toContainEqual({
+			step: 'externalId',
+			status: 'skipped',
+			detail: expect.stringContaining('External ID Authority') as unknown as string,
+		});
+	}
+	expect(dry.rows[0]).toMatchObject({ status: 'planned', action: 'create' });
+	expect(real.rows[0]).toMatchObject({ status: 'created' });
+	expect(real.rows[0].error).toBeUndefined();
+	expect(writes(emu).filter((req) => req.path.endsWith('/externalid'))).toEqual([]);
+	expect(emu.state.externalIds.size).toBe(0);
 });

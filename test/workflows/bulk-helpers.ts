@@ -39,9 +39,16 @@ export interface BulkRun {
 	result: RunResult;
 	success: Json[];
 	failure: Json[];
-	/** Every row item (both outputs), ordered by `row`. */
+	/** Every row item of the output, ordered by `row`. */
 	rows: Json[];
 	summary?: Json;
+	/** n8n's error output (On Error: Continue (using error output)). */
+	errorOutput: Json[];
+}
+
+/** The statuses of failed rows (a dry run's `planned` + action `fail` is not one of them here). */
+export function isFailedStatus(status: unknown): boolean {
+	return status === 'invalid' || status === 'failed';
 }
 
 export interface BulkRunOptions {
@@ -49,6 +56,11 @@ export interface BulkRunOptions {
 	timeoutMs?: number;
 	/** Put in the credential instead of the test client's secret. */
 	clientSecret?: string;
+	/**
+	 * The node's On Error setting. Tests default to "Continue", where every row stays on the output with its
+	 * full JSON; 'stopWorkflow' is n8n's default for a new node (bulk-on-error.test.ts covers all three).
+	 */
+	onError?: 'stopWorkflow' | 'continueErrorOutput' | 'continueRegularOutput';
 }
 
 /** Runs the node once over `items` (one user per item unless a CSV is given). */
@@ -65,6 +77,7 @@ export async function runBulk(
 				type: NODE_TYPE,
 				parameters,
 				credentials: { genesysCloudOAuth2Api: { id: '1', name: 'Genesys' } },
+				onError: options.onError ?? 'continueRegularOutput',
 			},
 		]),
 		credentials: {
@@ -83,18 +96,16 @@ export async function runBulk(
 		signal: options.signal,
 		timeoutMs: options.timeoutMs,
 	});
-	const success = result.status === 'success' ? jsonOf(result.output(NODE_NAME, 0)) : [];
-	const failure = result.status === 'success' ? jsonOf(result.output(NODE_NAME, 1)) : [];
-	const summaryItem = success.find((json) => 'summary' in json);
-	const rows = [...success, ...failure]
-		.filter((json) => !('summary' in json))
-		.sort((a, b) => Number(a.row) - Number(b.row));
+	const output = result.status === 'success' ? jsonOf(result.output(NODE_NAME, 0)) : [];
+	const summaryItem = output.find((json) => 'summary' in json);
+	const rows = output.filter((json) => !('summary' in json)).sort((a, b) => Number(a.row) - Number(b.row));
 	return {
 		result,
-		success: success.filter((json) => !('summary' in json)),
-		failure,
+		success: rows.filter((json) => !isFailedStatus(json.status)),
+		failure: rows.filter((json) => isFailedStatus(json.status)),
 		rows,
 		summary: summaryItem?.summary as Json | undefined,
+		errorOutput: result.status === 'success' ? jsonOf(result.output(NODE_NAME, 1)) : [],
 	};
 }
 

@@ -94,3 +94,35 @@ test('users created by Bulk Create Users are waited for until searchable, then p
 	expect(searchedBeforeIndexed).toBeGreaterThanOrEqual(2);
 	for (const request of waitSearches) expect((request.body as { query: Array<{ values: string[] }> }).query[0].values).toHaveLength(COUNT);
 });
+
+test('with the summary on, the summary item passes Wait for Job untouched and every user is waited for', async () => {
+	const input = [
+		{ json: { name: 'Summary One', email: 'summary.one@example.com' } },
+		{ json: { name: 'Summary Two', email: 'summary.two@example.com' } },
+	];
+	const result = await runWorkflow({
+		workflow: manualTriggerWorkflow([
+			{
+				name: CREATE_NODE,
+				type: CREATE_TYPE,
+				parameters: { inputSource: 'items', onExisting: 'skip', dryRun: false, options: { includeSummary: true } },
+			},
+			{ name: WAIT_NODE, type: WAIT_TYPE, parameters: { ...FAST, jobType: 'usersSearchable' } },
+		]),
+		credentials: credentialsFor(emu),
+		startItems: input,
+	});
+	expect(result.status).toBe('success');
+	const created = result.output(CREATE_NODE, 0);
+	expect(created.map((item) => item.json.status ?? 'summary')).toEqual(['created', 'created', 'summary']);
+	const completed = result.output(WAIT_NODE, 0);
+	expect(result.output(WAIT_NODE, 1)).toEqual([]);
+	expect(completed.slice(0, 2).map((item) => item.json)).toEqual([
+		expect.objectContaining({ status: 'searchable', succeeded: true }),
+		expect.objectContaining({ status: 'searchable', succeeded: true }),
+	]);
+	// The summary is the same item, last, paired to the summary item it came from.
+	expect(completed[2].json).toEqual(created[2].json);
+	expect(completed[2].json.summary).toMatchObject({ total: 2, byStatus: { created: 2 } });
+	expect(completed[2].pairedItem).toEqual({ item: 2 });
+});

@@ -284,7 +284,7 @@ function followUpDetail(
 		case 'password':
 			return 'set the initial password (POST /api/v2/users/{id}/password)';
 		case 'externalId':
-			return `${authority ?? '(no authority set)'}: ${followUps.externalKey}`;
+			return `${authority ?? ''}: ${followUps.externalKey}`;
 		case 'roles':
 			return followUps.roles
 				.map((grant) => `${grant.roleId}@${grantDivision(grant, row, home) ?? '(home division unknown)'}`)

@@ -1,6 +1,7 @@
 /**
  * The node's execute(), top to bottom:
  *   input/settings + input/rows ─► one client for the run ─► runBulkCreate ─► outputs/results (+ summary)
+ *   ─► outputs/failures (On Error: fail the node, the error output, or items with their `error`)
  * and the run itself: batched lookup by email ─► reference checks ─► rows through a concurrency pool
  * (row.ts: main stage, follow-ups) ─► one result per row, in input order. Nothing is written before every
  * lookup and check is done; a dry run stops short of writing (policy.ts plans each row instead).
@@ -9,6 +10,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { GenesysApi } from '../../GenesysCloud/genesysApi';
 import { rateLimitOf } from '../../GenesysCloud/parameters';
+import { RUN_SUMMARY_KEY } from '../../GenesysCloud/runSummary';
 import type { FieldError } from '../../GenesysCloud/resultError';
 import { toResultError } from '../../GenesysCloud/resultError';
 import type { Clock } from '../../GenesysCloud/transport';
@@ -17,7 +19,8 @@ import { collectRows } from '../input/rows';
 import { LOOKUP_CONCURRENCY, readSettings } from '../input/settings';
 import type { ProgressLog } from '../outputs/progress';
 import { Progress } from '../outputs/progress';
-import { invalidResult, routeResults, SUCCESS_OUTPUT, toJson } from '../outputs/results';
+import { deliverResults, failureHandling } from '../outputs/failures';
+import { invalidResult, resultItems, toJson } from '../outputs/results';
 import { buildSummary } from '../outputs/summary';
 import type { BulkCreateSettings, InputRow, InvalidRow, UserResult, ValidRow } from '../types';
 import { linkAbort, type LinkedAbort } from '../../GenesysCloud/abort';
@@ -45,7 +48,7 @@ export async function executeBulkCreateUsers(this: IExecuteFunctions): Promise<I
 		{ api: client, settings, clock: SYSTEM_CLOCK, signal: this.getExecutionCancelSignal(), log: this.logger },
 		rows,
 	);
-	const outputs = routeResults(rows, outcome.results);
+	const output = deliverResults(this.getNode(), failureHandling(this), resultItems(rows, outcome.results), settings.dryRun);
 	if (settings.includeSummary) {
 		const summary = buildSummary(
 			outcome.results,
@@ -54,9 +57,9 @@ export async function executeBulkCreateUsers(this: IExecuteFunctions): Promise<I
 			Date.now() - startedAt,
 			settings.dryRun,
 		);
-		outputs[SUCCESS_OUTPUT].push({ json: { summary: toJson(summary) }, pairedItem: { item: 0 } });
+		output.push({ json: { [RUN_SUMMARY_KEY]: toJson(summary) }, pairedItem: { item: 0 } });
 	}
-	return outputs;
+	return [output];
 }
 
 export interface RunOptions {

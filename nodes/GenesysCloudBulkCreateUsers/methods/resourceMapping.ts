@@ -8,18 +8,20 @@ import type { UserFieldId } from '../input/fields';
 
 interface FieldSpec {
 	id: UserFieldId;
+	/** Short: the mapper's label column is narrow. Formats are explained in the mapper's description. */
 	displayName: string;
+	/** Needed for every user: marked required when the fields are set per item (not CSV defaults). */
+	needed?: boolean;
 	/** Hidden until added from "Add field": alternatives and rarely used fields. */
 	removed?: boolean;
 	options?: ResourceMapperField['options'];
 }
 
-// Nothing here is required: in CSV mode the values are defaults, and missing values are reported per row.
 const FIELDS: readonly FieldSpec[] = [
-	{ id: 'name', displayName: 'Name' },
-	{ id: 'firstName', displayName: 'First Name (Used When Name Is Empty)', removed: true },
-	{ id: 'lastName', displayName: 'Last Name (Used When Name Is Empty)', removed: true },
-	{ id: 'email', displayName: 'Email' },
+	{ id: 'name', displayName: 'Name', needed: true },
+	{ id: 'firstName', displayName: 'First Name', removed: true },
+	{ id: 'lastName', displayName: 'Last Name', removed: true },
+	{ id: 'email', displayName: 'Email', needed: true },
 	{ id: 'divisionId', displayName: 'Division ID' },
 	{ id: 'department', displayName: 'Department' },
 	{ id: 'title', displayName: 'Title' },
@@ -34,18 +36,23 @@ const FIELDS: readonly FieldSpec[] = [
 	{ id: 'password', displayName: 'Password', removed: true },
 	{ id: 'workPhone', displayName: 'Work Phone' },
 	{ id: 'mobilePhone', displayName: 'Mobile Phone' },
-	{ id: 'manager', displayName: 'Manager (Email or User ID)' },
-	{ id: 'externalKey', displayName: 'External Key (e.g. Employee ID)' },
-	{ id: 'roles', displayName: 'Roles (Role IDs, Comma-Separated; roleId:divisionId Allowed)' },
-	{ id: 'skills', displayName: 'Skills (skillId:proficiency 0-5, Comma-Separated)' },
-	{ id: 'queues', displayName: 'Queues (Queue IDs, Comma-Separated)' },
+	{ id: 'manager', displayName: 'Manager' },
+	{ id: 'externalKey', displayName: 'External Key' },
+	{ id: 'roles', displayName: 'Roles' },
+	{ id: 'skills', displayName: 'Skills' },
+	{ id: 'queues', displayName: 'Queues' },
 ];
 
-function toField(spec: FieldSpec): ResourceMapperField {
+/** What each field takes, for the mapper's description (a mapper field has no description of its own). */
+export const FIELD_FORMATS =
+	'Manager: email or user ID. External Key: e.g. the employee ID, registered under Options > External ID Authority. Roles: role IDs, comma-separated, roleId:divisionId allowed. Skills: skillId:proficiency (0-5), comma-separated. Queues: queue IDs, comma-separated. First Name and Last Name (Add Field) make the name when Name is empty.';
+
+function toField(spec: FieldSpec, markRequired: boolean): ResourceMapperField {
 	const field: ResourceMapperField = {
 		id: spec.id,
 		displayName: spec.displayName,
-		required: false,
+		// Only a mark in the editor: the node reads the mapper whole, and reports a missing value on its row.
+		required: markRequired && spec.needed === true,
 		defaultMatch: false,
 		canBeUsedToMatch: false,
 		display: true,
@@ -56,7 +63,20 @@ function toField(spec: FieldSpec): ResourceMapperField {
 	return field;
 }
 
-/** The user fields offered by the "Fields" mapper; a static list, no API call. */
+/**
+ * The user fields offered by the "Fields" mapper; a static list, no API call. Name and Email are marked
+ * required for input items; for a CSV file the values set here are defaults, so nothing is.
+ */
 export async function getUserFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
-	return { fields: FIELDS.map(toField) };
+	const markRequired = inputSourceOf(this) !== 'csv';
+	return { fields: FIELDS.map((spec) => toField(spec, markRequired)) };
+}
+
+function inputSourceOf(context: ILoadOptionsFunctions): unknown {
+	try {
+		return context.getCurrentNodeParameter?.('inputSource');
+	} catch {
+		// Not known outside the editor's panel: the default source.
+		return 'items';
+	}
 }

@@ -1,6 +1,6 @@
 /**
  * Results to n8n items: one per input row, in input order, paired to the item that carried the row, on the
- * "Success" or the "Failure" output.
+ * node's one output. What happens to the failed ones follows the node's On Error setting (failures.ts).
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
@@ -12,6 +12,11 @@ const FAILURE_STATUSES: ReadonlySet<UserStatus> = new Set<UserStatus>(['invalid'
 
 export function isFailure(status: UserStatus): boolean {
 	return FAILURE_STATUSES.has(status);
+}
+
+/** A row that failed, or that a dry run predicts will fail (an existing user under "If User Exists: Fail"). */
+export function isFailedResult(result: UserResult): boolean {
+	return isFailure(result.status) || (result.status === 'planned' && result.action === 'fail');
 }
 
 /** An invalid row: every field error, the first one as `field`. */
@@ -33,14 +38,21 @@ export function toJson(value: object): IDataObject {
 	return JSON.parse(JSON.stringify(value)) as IDataObject;
 }
 
-/** Splits results by output; `results[i]` belongs to `rows[i]`. */
+/** One result with its item. */
+export interface ResultItem {
+	result: UserResult;
+	item: INodeExecutionData;
+}
+
+/** Every result as an item, in input order; `results[i]` belongs to `rows[i]`. */
+export function resultItems(rows: readonly InputRow[], results: readonly UserResult[]): ResultItem[] {
+	return rows
+		.map((row, i) => ({ row, result: results[i] }))
+		.sort((a, b) => a.row.index - b.row.index)
+		.map(({ row, result }) => ({ result, item: { json: toJson(result), pairedItem: { item: row.itemIndex } } }));
+}
+
+/** The node's outputs: one, every row in input order (failed rows included, see failures.ts). */
 export function routeResults(rows: readonly InputRow[], results: readonly UserResult[]): INodeExecutionData[][] {
-	const success: INodeExecutionData[] = [];
-	const failure: INodeExecutionData[] = [];
-	const order = rows.map((row, i) => ({ row, result: results[i] })).sort((a, b) => a.row.index - b.row.index);
-	for (const { row, result } of order) {
-		const item: INodeExecutionData = { json: toJson(result), pairedItem: { item: row.itemIndex } };
-		(isFailure(result.status) ? failure : success).push(item);
-	}
-	return [success, failure];
+	return [resultItems(rows, results).map(({ item }) => item)];
 }
