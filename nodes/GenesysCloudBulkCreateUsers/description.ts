@@ -5,6 +5,7 @@ import {
 	rateLimitWindowParameter,
 	REQUESTS_PER_MINUTE,
 	requestsPerMinuteOption,
+	tokenPoolSizeOption,
 } from '../GenesysCloud/parameters';
 import { CONCURRENCY_RANGE, DEFAULT_ROLE_DIVISION, LOOKUP_CONCURRENCY } from './input/settings';
 
@@ -170,6 +171,7 @@ export const bulkCreateUsersProperties: INodeProperties[] = [
 			default: false,
 			description: 'Whether to send each new user the Genesys Cloud activation email',
 		},
+		tokenPoolSizeOption(),
 	]),
 	rateLimitWindowParameter,
 ];

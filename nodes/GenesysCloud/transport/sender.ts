@@ -168,7 +168,7 @@ export abstract class CredentialSender implements HttpSender {
 				await untilAborted(this.renewal, request.signal);
 				continue;
 			}
-			if (this.needsRenewal(request)) return await this.sendRenewing(request);
+			if (this.needsRenewal()) return await this.sendRenewing(request);
 			const generation = this.generation;
 			request.onDispatch?.();
 			bindTokenSignal(this.credentials, request.signal);
@@ -177,7 +177,7 @@ export abstract class CredentialSender implements HttpSender {
 		}
 	}
 
-	private needsRenewal(request: SenderRequest): boolean {
+	private needsRenewal(): boolean {
 		const token = this.credentials[ACCESS_TOKEN_FIELD];
 		if (typeof token !== 'string' || token === '') return true;
 		if (this.staleGeneration !== undefined && this.staleGeneration === this.generation) return true;
@@ -243,23 +243,24 @@ export abstract class CredentialSender implements HttpSender {
 	private async renewSlot(slot: PooledToken, lane: number, signal: AbortSignal | undefined): Promise<void> {
 		let finish: () => void = () => undefined;
 		slot.renewal = new Promise<void>((resolve) => (finish = resolve));
-		try {
-			const issued = await requestToken(this.tokenHelper(), { ...this.credentials }, this.now, undefined, {
-				slot: lane,
-				signal,
-			});
+		const outcome = await requestToken(this.tokenHelper(), { ...this.credentials }, this.now, undefined, {
+			slot: lane,
+			signal,
+		}).then(
+			(issued) => ({ issued }),
+			(error: unknown) => ({ error: signal?.aborted ? error : toSenderTokenError(error) }),
+		);
+		if ('issued' in outcome) {
+			const { issued } = outcome;
 			slot.accessToken = issued[ACCESS_TOKEN_FIELD];
 			slot.expiresAt = issued[TOKEN_EXPIRES_AT_FIELD];
 			slot.lifetimeMs = slot.expiresAt > 0 ? Math.max(0, slot.expiresAt - this.now()) : undefined;
 			slot.generation++;
 			slot.staleGeneration = undefined;
-		} catch (error) {
-			if (signal?.aborted) throw error;
-			throw toSenderTokenError(error);
-		} finally {
-			slot.renewal = undefined;
-			finish();
 		}
+		slot.renewal = undefined;
+		finish();
+		if ('error' in outcome) throw outcome.error;
 	}
 
 	private async sendRenewing(request: SenderRequest): Promise<SenderResponse> {

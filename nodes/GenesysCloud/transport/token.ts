@@ -273,18 +273,16 @@ function startFlight(
 			const deadline = startDeadline(timeoutMs, abandoned.signal);
 			const request = fetchToken(helper, url, clientId, clientSecret, now, timeoutMs, deadline.signal, deadline.expired);
 			request.catch(() => undefined);
-			try {
-				// Bounded even if the HTTP helper ignored the abort signal.
-				return await untilAborted(request, deadline.signal);
-			} catch (error) {
-				if (deadline.expired()) throw new GenesysTokenError(0, 'ETIMEDOUT');
-				if (error instanceof GenesysTokenError && error.httpStatus === 429) {
-					tokenRequestPacer.hold(paceKey, error.retryAfterSec);
-				}
-				throw error;
-			} finally {
-				deadline.dispose();
-			}
+			// Bounded even if the HTTP helper ignored the abort signal.
+			const outcome = await untilAborted(request, deadline.signal).then(
+				(token) => ({ token }),
+				(error: unknown) => ({ error: deadline.expired() ? new GenesysTokenError(0, 'ETIMEDOUT') : error }),
+			);
+			deadline.dispose();
+			if ('token' in outcome) return outcome.token;
+			const { error } = outcome;
+			if (error instanceof GenesysTokenError && error.httpStatus === 429) tokenRequestPacer.hold(paceKey, error.retryAfterSec);
+			throw error;
 		},
 		abandoned.signal,
 	);
