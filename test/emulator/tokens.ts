@@ -35,6 +35,14 @@ export class TokenStore {
 		return { ok: true, tokenId: token.tokenId, clientId: token.clientId };
 	}
 
+	expire(tokenId: string, now: number): void {
+		for (const token of this.tokens.values()) if (token.tokenId === tokenId) token.expiresAt = Math.min(token.expiresAt, now);
+	}
+
+	all(): string[] {
+		return [...this.tokens.keys()];
+	}
+
 	expireAll(now: number): void {
 		for (const token of this.tokens.values()) token.expiresAt = Math.min(token.expiresAt, now);
 	}
