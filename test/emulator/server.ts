@@ -256,6 +256,7 @@ export class EmulatorServer {
 		}
 		const auth = core.tokens.check(req.headers.authorization, core.now());
 		if (!auth.ok) {
+			record.tokenId = auth.tokenId;
 			const result =
 				auth.reason === 'missing'
 					? fail(401, 'authentication.required', 'No authentication bearer token specified in authorization header.')

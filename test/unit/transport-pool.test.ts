@@ -162,7 +162,7 @@ describe('token pool throttle', () => {
 			perWindow.push(started - seen);
 			seen = started;
 		}
-		const step = Math.round(50 * ADAPTIVE.INCREASE_STEP);
+		const step = Math.ceil(cap * ADAPTIVE.INCREASE_STEP);
 		// Each window the cap was the bottleneck with no 429: one additive step up per window.
 		expect(perWindow[0]).toBeLessThanOrEqual(cap + step);
 		for (let i = 1; i < perWindow.length; i++) expect(perWindow[i]).toBeLessThanOrEqual(perWindow[i - 1] + step);

@@ -309,6 +309,9 @@ export class GenesysClient {
 			}
 			const outcome = result.outcome as AttemptOutcome;
 			const elapsedMs = this.clock.now() - startedAt;
+			// In a pool a 429 holds back only its token: the retry waits for the first token free, not for the
+			// Retry-After, so the deadline is checked against that wait below, once the refusal is recorded.
+			const pooled429 = this.throttle.currentSettings.lanes > 1 && isThrottled(outcome);
 			// A token failure means the API request was never sent: safe to repeat whatever the method.
 			const decision: RetryDecision = tokenAnswerUnusable(result.tokenFailure)
 				? { action: 'fail', reason: 'notRetryable' }
@@ -317,7 +320,7 @@ export class GenesysClient {
 						attempt,
 						idempotent: idempotent || result.tokenFailure !== undefined,
 						elapsedMs,
-						policy,
+						policy: pooled429 ? { ...policy, deadlineMs: Number.POSITIVE_INFINITY } : policy,
 						random: this.random,
 					});
 			if (decision.action === 'fail') {
@@ -335,6 +338,9 @@ export class GenesysClient {
 				if (scope === 'shared') {
 					this.counters.sharedLimits++;
 					this.log(`429s on several tokens: a limit they share, the whole pool slows down`);
+				}
+				if (pooled429 && elapsedMs + this.throttle.readyInMs() > policy.deadlineMs) {
+					throw this.failure(options, result, 'deadline', attempt, elapsedMs);
 				}
 			} else {
 				await this.clock.sleep(decision.delayMs, signal);
@@ -548,6 +554,10 @@ function tokenOutcome(error: SenderTokenError, counters: Pick<ClientStats, 'netw
 	if (!isNetworkCode(error.code)) return { kind: 'network', code: UNKNOWN_FAILURE, sent: false };
 	counters.networkErrors++;
 	return { kind: 'network', code: error.code as string, sent: true };
+}
+
+function isThrottled(outcome: AttemptOutcome): boolean {
+	return outcome.kind === 'response' && outcome.status === 429;
 }
 
 /** The token endpoint answered, but not with an error a retry could fix: a redirect, or a 2xx without a token. */

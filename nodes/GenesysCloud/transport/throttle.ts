@@ -160,12 +160,13 @@ function newLane(): Lane {
  * 429s on SHARED_LIMIT_TOKENS different tokens within one window mean the tokens share a limit. The pool's cap
  * (starts per window across all tokens, at first tokens x limit) then drops to DECREASE_FACTOR x the requests
  * Genesys accepted in the last window (at most once per window), and every window in which the cap held requests
- * back without any 429 it rises by INCREASE_STEP x (tokens x limit), back up to tokens x limit.
+ * back without any 429 it rises by INCREASE_STEP x the cap set by the last decrease (a constant step, sized to the
+ * limit found), back up to tokens x limit.
  */
 export const ADAPTIVE = {
 	SHARED_LIMIT_TOKENS: 2,
 	DECREASE_FACTOR: 0.9,
-	INCREASE_STEP: 0.02,
+	INCREASE_STEP: 0.05,
 	/** The cap never drops below this fraction of one token's limit. */
 	MIN_CAP_FRACTION: 0.1,
 } as const;
@@ -179,6 +180,8 @@ class AdaptiveCap {
 	bound = false;
 	lastChangeAt = Number.NEGATIVE_INFINITY;
 	lastDecreaseAt = Number.NEGATIVE_INFINITY;
+	/** Additive step, fixed at each decrease. */
+	step = 1;
 	readonly refusals: Array<{ lane: number; at: number }> = [];
 
 	constructor(private full: number) {
@@ -204,6 +207,7 @@ class AdaptiveCap {
 		const accepted = Math.max(0, startsInWindow - this.refusals.length);
 		const floor = Math.max(1, Math.ceil(limit * ADAPTIVE.MIN_CAP_FRACTION));
 		this.cap = Math.max(floor, Math.floor(Math.min(this.cap, accepted) * ADAPTIVE.DECREASE_FACTOR));
+		this.step = Math.max(1, Math.ceil(this.cap * ADAPTIVE.INCREASE_STEP));
 		this.lowered = true;
 		this.decreases++;
 		this.lastDecreaseAt = now;
@@ -215,7 +219,7 @@ class AdaptiveCap {
 	maybeIncrease(now: number, windowMs: number): void {
 		if (!this.lowered || this.cap >= this.full || !this.bound || now - this.lastChangeAt < windowMs) return;
 		if (this.refusals.some((r) => r.at > this.lastChangeAt)) return;
-		this.cap = Math.min(this.full, this.cap + Math.max(1, Math.round(this.full * ADAPTIVE.INCREASE_STEP)));
+		this.cap = Math.min(this.full, this.cap + this.step);
 		if (this.cap >= this.full) this.lowered = false;
 		this.increases++;
 		this.lastChangeAt = now;
@@ -307,8 +311,24 @@ export class Throttle {
 		const { windowMs, marginMs, limit } = this.settings;
 		if (!this.adaptive.refused(lane, now, windowMs)) return 'token';
 		this.pauseUntil(time);
-		this.adaptive.decrease(now, windowMs, this.pool.countAfter(now - windowMs - marginMs), limit);
+		// Requests still in flight may be refused too: count them out of what Genesys accepted.
+		const started = this.pool.countAfter(now - windowMs - marginMs) - this.inFlight;
+		this.adaptive.decrease(now, windowMs, started, limit);
 		return 'shared';
+	}
+
+	/** Ms until some token may start (windows, cap and pauses), whatever is in flight. */
+	readyInMs(): number {
+		const now = this.clock.now();
+		let earliest = this.pausedUntil;
+		let laneReady = Number.POSITIVE_INFINITY;
+		for (const lane of this.lanes) laneReady = Math.min(laneReady, this.laneReadyAt(lane));
+		earliest = Math.max(earliest, laneReady);
+		if (this.lanes.length > 1) {
+			const { windowMs, marginMs } = this.settings;
+			earliest = Math.max(earliest, this.pool.nextSlot(this.adaptive.cap, windowMs + marginMs));
+		}
+		return Math.max(0, earliest - now);
 	}
 
 	/** Applies stricter settings from a later user of the same shared instance (never loosens). */
