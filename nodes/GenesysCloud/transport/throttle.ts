@@ -165,7 +165,7 @@ function newLane(): Lane {
  */
 export const ADAPTIVE = {
 	SHARED_LIMIT_TOKENS: 2,
-	DECREASE_FACTOR: 0.9,
+	DECREASE_FACTOR: 0.95,
 	INCREASE_STEP: 0.05,
 	/** The cap never drops below this fraction of one token's limit. */
 	MIN_CAP_FRACTION: 0.1,
