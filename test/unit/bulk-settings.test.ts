@@ -173,6 +173,7 @@ describe('node properties (public contract)', () => {
 			includeSummary: false,
 			requestsPerMinute: 300,
 			sendInvite: false,
+			tokenPoolSize: 1,
 		});
 	});
 
