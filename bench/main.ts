@@ -5,7 +5,9 @@
  * Flags: --quick (small smoke run), --only=<id part>[,...] (subset), --factor=N (rate-bound time factor,
  * 1..10), --job-factor=N, --package-dir=DIR (another build of this package), --profile (CPU profiles of
  * each child in bench/results/profiles.tmp/), --real-time (adds contender 1 rate-bound without time
- * compression: about 3.5 more minutes), --render=FILE.json (no run: rewrite FILE.md from FILE.json).
+ * compression: about 3.5 more minutes), --render=FILE.json (no run: rewrite FILE.md from FILE.json),
+ * --merge=FILE.json (with --only: the runs measured now replace those of the same id in FILE.json, or are added;
+ * the file's meta records the update, with its own load average; FILE.md is rewritten).
  */
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -47,7 +49,7 @@ function positiveNumber(value: string | undefined, fallback: number, name: strin
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
-	const known = ['--quick', '--profile', '--real-time', '--render=', '--only=', '--factor=', '--job-factor=', '--package-dir='];
+	const known = ['--quick', '--profile', '--real-time', '--render=', '--merge=', '--only=', '--factor=', '--job-factor=', '--package-dir='];
 	const unknown = argv.filter((arg) => !known.some((flag) => arg === flag || (flag.endsWith('=') && arg.startsWith(flag))));
 	if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')}`);
 	const factor = positiveNumber(flagValue(argv, 'factor'), DEFAULT_FACTOR, 'factor');
@@ -115,6 +117,26 @@ function render(file: string): void {
 	progress(`bench: wrote ${path.relative(process.cwd(), file)} and ${path.relative(process.cwd(), target)}`);
 }
 
+/** Puts `results`' runs into an earlier full run's file (same id replaced, new ids added) and re-renders it. */
+function merge(file: string, results: BenchResults): void {
+	const saved = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+	const fresh = new Map(results.runs.map((run) => [run.id, run]));
+	const runs = saved.runs.map((run) => fresh.get(run.id) ?? run);
+	for (const run of results.runs) if (!saved.runs.some((old) => old.id === run.id)) runs.push(run);
+	const update = {
+		startedAt: results.meta.startedAt,
+		durationMs: results.meta.durationMs,
+		argv: results.meta.argv,
+		loadAverage: results.meta.loadAverage,
+		runs: results.runs.map((run) => run.id),
+	};
+	const meta = { ...saved.meta, updates: [...(saved.meta.updates ?? []), update] };
+	const merged: BenchResults = { meta, runs, targets: targetChecks(runs), speedups: speedups(runs) };
+	writeFileSync(file, `${JSON.stringify(merged, null, '\t')}\n`);
+	writeFileSync(file.replace(/\.json$/, '.md'), renderMarkdown(merged));
+	progress(`bench: merged ${results.runs.length} runs into ${path.relative(process.cwd(), file)} (and .md)`);
+}
+
 export async function main(argv: string[]): Promise<void> {
 	const renderFile = flagValue(argv, 'render');
 	if (renderFile !== undefined) {
@@ -165,6 +187,8 @@ export async function main(argv: string[]): Promise<void> {
 	mkdirSync(path.dirname(base), { recursive: true });
 	writeFileSync(`${base}.json`, json);
 	writeFileSync(`${base}.md`, markdown);
+	const mergeFile = flagValue(argv, 'merge');
+	if (mergeFile !== undefined) merge(path.resolve(mergeFile), results);
 	const elapsed = ((Date.now() - started) / 1000).toFixed(0);
 	progress(`bench: done in ${elapsed} s -> ${path.relative(process.cwd(), base)}.{md,json}`);
 	for (const check of results.targets) {

@@ -13,6 +13,15 @@ export interface RateLimitShape {
 	/** Latency added to every answer, real ms. */
 	latencyMs: number;
 	factor: number;
+	/** Tokens in the client's pool (1 when absent): the client may send limit x tokens per window. */
+	tokens?: number;
+	/** An org-wide cap across every token, per window, that the client is not told (none when absent). */
+	orgLimit?: number;
+}
+
+/** Requests per window the server lets through for this client: its tokens' budgets, within the org cap. */
+export function effectiveLimit(shape: RateLimitShape): number {
+	return Math.min(shape.limit * (shape.tokens ?? 1), shape.orgLimit ?? Number.POSITIVE_INFINITY);
 }
 
 export interface ApiTraffic {
@@ -124,7 +133,7 @@ export function userOutcome(users: Iterable<EmuUser>, expectedEmails: ReadonlySe
  */
 export function windowBoundMs(essentialRequests: number, shape: RateLimitShape): number {
 	if (essentialRequests <= 0) return 0;
-	return Math.floor((essentialRequests - 1) / shape.limit) * shape.windowMs + shape.latencyMs;
+	return Math.floor((essentialRequests - 1) / effectiveLimit(shape)) * shape.windowMs + shape.latencyMs;
 }
 
 /**
@@ -138,7 +147,7 @@ function windowBoundRatio(
 	allCreated: boolean,
 	shape: RateLimitShape,
 ): number | null {
-	if (essentialRequests <= shape.limit || wallMs <= 0) return null;
+	if (essentialRequests <= effectiveLimit(shape) || wallMs <= 0) return null;
 	return allCreated ? bound / wallMs : 0;
 }
 
@@ -152,7 +161,7 @@ export function rateMetrics(
 ): RateMetrics {
 	const genesysMinutes = (wallMs * shape.factor) / 60_000;
 	const usersPerMin = genesysMinutes > 0 ? createdUsers / genesysMinutes : 0;
-	const ceilingUsersPerMin = shape.limit / callsPerUser;
+	const ceilingUsersPerMin = effectiveLimit(shape) / callsPerUser;
 	const bound = windowBoundMs(expectedUsers * callsPerUser, shape);
 	return {
 		wallMs,

@@ -20,6 +20,14 @@ export interface BenchMeta {
 	argv: string[];
 	/** 1-minute load average when the run started and ended: other work on the machine skews latency. */
 	loadAverage: { start: number; end: number };
+	/** Later partial runs merged into this file (`--merge`): when, which runs, and the load then. */
+	updates?: Array<{
+		startedAt: string;
+		durationMs: number;
+		argv: string[];
+		loadAverage: { start: number; end: number };
+		runs: string[];
+	}>;
 }
 
 export interface TargetCheck {
@@ -165,6 +173,39 @@ function jobTarget(run: RunRecord): TargetCheck | undefined {
 	};
 }
 
+/** Pool rows (issue 14): requests/min against the tokens' budgets (no cap) or the org cap the client is not told. */
+const POOL_NO_CAP_TARGET = 0.95;
+const POOL_ORG_CAP_TARGET = 0.9;
+const POOL_ORG_429_SHARE = 0.02;
+
+/** Requests per Genesys minute the server lets through: tokens x limit, within the org cap. */
+function poolBudgetPerMin(run: RunRecord): number {
+	const { limit, tokens = 1, orgLimit } = run.emulator;
+	return Math.min(limit * tokens, orgLimit ?? Number.POSITIVE_INFINITY);
+}
+
+function poolTarget(run: RunRecord): TargetCheck | undefined {
+	const { rate, outcome } = run;
+	if (run.group !== 'pool' || !rate || !outcome) return undefined;
+	const budget = poolBudgetPerMin(run);
+	const value = rate.requestsPerMin / budget;
+	const share = run.traffic.requests > 0 ? run.traffic.r429 / run.traffic.requests : 0;
+	const capped = run.emulator.orgLimit !== undefined;
+	const goal = capped ? POOL_ORG_CAP_TARGET : POOL_NO_CAP_TARGET;
+	const limits = capped
+		? `org-wide cap ${fixed(run.emulator.orgLimit)}/min the client is not told`
+		: `${run.emulator.tokens ?? 1} x ${fixed(run.emulator.limit)}/min, no org cap`;
+	const rule429 = capped ? `429s on < ${POOL_ORG_429_SHARE * 100}% of requests` : '0 x 429';
+	const ok429 = capped ? share < POOL_ORG_429_SHARE : run.traffic.r429 === 0;
+	return {
+		target: `Pool of ${run.emulator.tokens ?? 1} tokens, ${limits}, ${fixed(run.users)} users create only: >= ${goal} x ${fixed(budget)} requests/min, 0 lost, 0 duplicates, ${rule429}`,
+		measured:
+			`${ratio(value)} (${fixed(rate.requestsPerMin)} requests/min), lost ${outcome.lost}, duplicates ${outcome.duplicates}, ` +
+			`429s ${run.traffic.r429} (${fixed(share * 100, 2)}% of ${fixed(run.traffic.requests)})`,
+		met: run.ok && value >= goal && outcome.lost === 0 && outcome.duplicates === 0 && ok429,
+	};
+}
+
 function defined<T>(value: T | undefined): value is T {
 	return value !== undefined;
 }
@@ -174,6 +215,7 @@ export function targetChecks(runs: RunRecord[]): TargetCheck[] {
 	const reference = runs.find((run) => run.latency && run.contender === 0);
 	return [
 		...packageRuns.filter((run) => run.group === 'rate' || run.group === 'realtime').map(rateTarget),
+		...packageRuns.map(poolTarget),
 		...speedups(runs).map(speedupTarget),
 		...packageRuns.map((run) => latencyTarget(run, reference)),
 		...packageRuns.map(csvTarget),
@@ -188,10 +230,60 @@ function contenderName(run: RunRecord): string {
 
 function shapeLine(run: RunRecord): string {
 	const shape = run.emulator;
+	const org = shape.orgLimit === undefined ? '' : `, org-wide cap ${fixed(shape.orgLimit)} per window across tokens`;
 	return (
-		`limit ${fixed(shape.limit)} per ${fixed(shape.windowMs)} ms window, ` +
+		`limit ${fixed(shape.limit)} per ${fixed(shape.windowMs)} ms window per token${org}, ` +
 		`latency ${fixed(shape.latencyMs, 1)} ms (time factor ${shape.factor})`
 	);
+}
+
+/** Pool rows beside the pool-of-1 10,000-user row, requests/min against what the server lets through. */
+function poolSection(runs: RunRecord[]): string[] {
+	const poolRuns = runs.filter((run) => run.group === 'pool');
+	if (poolRuns.length === 0) return [];
+	const single = runs.find((run) => run.group === 'rate' && run.contender === 1 && run.users === poolRuns[0].users && !run.id.includes('.full.'));
+	const rows = [...(single ? [single] : []), ...poolRuns];
+	return [
+		'## Token pool: Genesys limit per token, 150 ms latency',
+		'',
+		...poolRuns.map((run) => `Emulator for \`${run.id}\`: ${shapeLine(run)}.`),
+		'Budget = what the server lets the client send per Genesys minute: tokens x 300, or the org-wide cap when there is one.',
+		'',
+		...table(
+			['Contender', 'Tokens', 'Concurrency', 'Users', 'Requests/min', 'Budget/min', 'Ratio to budget', 'Users lost', 'Duplicates', '429s', '429 share', 'Wall time', 'Peak RSS'],
+			['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:'],
+			rows.map((run) => {
+				const budget = poolBudgetPerMin(run);
+				const requestsPerMin = run.rate?.requestsPerMin ?? 0;
+				return [
+					contenderName(run),
+					fixed(run.emulator.tokens ?? 1),
+					fixed(Number(run.settings.concurrency)),
+					fixed(run.users),
+					fixed(requestsPerMin, 1),
+					fixed(budget),
+					ratio(requestsPerMin / budget),
+					fixed(run.outcome?.lost),
+					fixed(run.outcome?.duplicates),
+					fixed(run.traffic.r429),
+					`${fixed(run.traffic.requests > 0 ? (100 * run.traffic.r429) / run.traffic.requests : 0, 2)}%`,
+					seconds(run.wallMs),
+					megabytes(run.peakRssMb),
+				];
+			}),
+		),
+		'',
+		...poolRuns.map((run) => {
+			const perToken = run.detail.requestsByToken as Record<string, { requests: number; r429: number }> | undefined;
+			const tokens = perToken
+				? Object.entries(perToken)
+						.map(([token, use]) => `${token} ${use.requests}${use.r429 > 0 ? ` (${use.r429} x 429)` : ''}`)
+						.join(', ')
+				: 'n/a';
+			return `- \`${run.id}\`: answers ${statusList(run)}; requests per token: ${tokens}; settings \`${JSON.stringify(run.settings)}\`.`;
+		}),
+		'',
+	];
 }
 
 function rateTable(runs: RunRecord[]): string[] {
@@ -447,6 +539,12 @@ function headerLines(meta: BenchMeta, runs: RunRecord[]): string[] {
 			`${meta.totalMemoryGb} GB, ${load}. Command: \`${meta.argv.join(' ')}\`.`,
 		'Each contender ran in its own child process (peak RSS is its own, n8n engine included) against a fresh emulator; ' +
 			`wall time excludes loading modules.${engineLine(runs)}`,
+		...(meta.updates ?? []).map(
+			(update) =>
+				`Updated ${update.startedAt} (\`${update.argv.join(' ')}\`, ${seconds(update.durationMs)}, load average ` +
+				`${fixed(update.loadAverage.start, 1)} at the start and ${fixed(update.loadAverage.end, 1)} at the end): ` +
+				`${update.runs.map((id) => `\`${id}\``).join(', ')} measured again or added; the other runs are from the run above.`,
+		),
 		'',
 	];
 }
@@ -457,6 +555,7 @@ export function renderMarkdown(results: BenchResults): string {
 		...headerLines(meta, runs),
 		...targetSection(results.targets, runs),
 		...rateSection(results),
+		...poolSection(runs),
 		...latencySection(runs),
 		...realTimeSection(runs),
 		...csvSection(runs),

@@ -130,6 +130,7 @@ function startScenarioEmulator(spec: RunSpec): Promise<Emulator> {
 		seed: 1,
 		clients: [BENCH_CLIENT],
 		rateLimit: { limit: spec.shape.limit, windowMs: spec.shape.windowMs },
+		orgRateLimit: spec.shape.orgLimit === undefined ? false : { limit: spec.shape.orgLimit, windowMs: spec.shape.windowMs },
 		fractionalRetryAfter: true,
 		faults: { latencyMs: spec.shape.latencyMs },
 	});
@@ -172,6 +173,18 @@ function csvMetrics(spec: RunSpec, emu: Emulator, report: ChildReport): CsvMetri
 	};
 }
 
+/** API requests per token, by the emulator's opaque token ids (tok-N), and the 429s among them. */
+function requestsByToken(emu: Emulator): Record<string, { requests: number; r429: number }> {
+	const counts: Record<string, { requests: number; r429: number }> = {};
+	for (const request of emu.requests) {
+		if (!request.path.startsWith('/api/v2/')) continue;
+		const entry = (counts[request.tokenId ?? 'none'] ??= { requests: 0, r429: 0 });
+		entry.requests++;
+		if (request.status === 429) entry.r429++;
+	}
+	return counts;
+}
+
 function measure(spec: RunSpec, emu: Emulator, report: ChildReport): RunRecord {
 	const wallMs = report.endedAt - report.startedAt;
 	const traffic = apiTraffic(emu.requests);
@@ -201,6 +214,7 @@ function measure(spec: RunSpec, emu: Emulator, report: ChildReport): RunRecord {
 			record.followUps = followUpOutcome(users, expected, externalIds, grants, invites, BENCH_ROLE_ID);
 		}
 	}
+	if (spec.group === 'pool') record.detail = { ...record.detail, requestsByToken: requestsByToken(emu) };
 	if (spec.group === 'latency') record.latency = latencyMetrics(spec, traffic, wallMs);
 	if (spec.group === 'job') record.job = jobMetrics(spec, emu, wallMs, report.detail);
 	if (spec.group === 'csv') record.csv = csvMetrics(spec, emu, report);

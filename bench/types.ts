@@ -26,6 +26,8 @@ export interface BulkNodeTask extends TaskBase {
 	requestsPerMinute: number;
 	/** The node's hidden rate window (60 s / factor). */
 	rateLimitWindowSeconds: number;
+	/** Tokens in Pool (the node's default, 1, when absent). */
+	tokenPoolSize?: number;
 	/** Package folder to load (a package.json with an `n8n` section); default: this repository's dist/. */
 	packageDir?: string;
 }

@@ -103,6 +103,7 @@ export async function runBulkNode(task: BulkNodeTask): Promise<ContenderRun> {
 		includeSummary: true,
 	};
 	if (task.full) Object.assign(options, { externalIdAuthority: BENCH_EXTERNAL_AUTHORITY, sendInvite: true });
+	if (task.tokenPoolSize !== undefined) options.tokenPoolSize = task.tokenPoolSize;
 	const parameters = {
 		inputSource: 'items',
 		fields: { mappingMode: 'autoMapInputData', value: null },

@@ -1,7 +1,7 @@
 /**
- * Parameters both nodes declare: the rate of requests and the hidden window it counts in.
+ * Parameters both nodes declare: the rate of requests, the hidden window it counts in, and the token pool.
  */
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { RateLimitSettings } from './transport';
 
@@ -53,4 +53,32 @@ export function requestsPerMinuteOption(description: string, typeOptions: TypeOp
 /** The transport's rate limit from the two parameters above. */
 export function rateLimitOf(requestsPerMinute: number, windowSeconds: number): RateLimitSettings {
 	return { limit: requestsPerMinute, windowMs: windowSeconds * 1000 };
+}
+
+/**
+ * Tokens in the pool: Genesys limits requests per token, so N client-credentials tokens of one OAuth client
+ * allow N times "Requests per Minute" (Genesys's Terraform provider pools 1 to 20 tokens the same way).
+ */
+export const TOKEN_POOL_SIZE = { min: 1, max: 20, default: 1 } as const;
+
+/** The "Tokens in Pool" option of a node's Options collection (`tokenPoolSize`). */
+export function tokenPoolSizeOption(): INodeProperties {
+	return {
+		displayName: 'Tokens in Pool',
+		name: 'tokenPoolSize',
+		type: 'number',
+		typeOptions: { minValue: TOKEN_POOL_SIZE.min, maxValue: TOKEN_POOL_SIZE.max, numberPrecision: 0 },
+		// TOKEN_POOL_SIZE.default, written out: n8n's lint rule reads a literal default.
+		default: 1,
+		description:
+			'How many access tokens of the credential share the work (1 to 20). Genesys allows Requests per Minute per token, so 5 tokens allow 5 times as many requests. If Genesys enforces a lower limit across the tokens (for the org or an endpoint), the node notices the 429s and slows the pool down.',
+	};
+}
+
+/** `options.tokenPoolSize` of the first item, whole and within 1 to 20 (1 when absent or not a number). */
+export function tokenPoolSizeOf(ctx: IExecuteFunctions): number {
+	const options = ctx.getNodeParameter('options', 0, {}) as { tokenPoolSize?: unknown };
+	const value = Number(options.tokenPoolSize ?? TOKEN_POOL_SIZE.default);
+	if (!Number.isFinite(value)) return TOKEN_POOL_SIZE.default;
+	return Math.min(TOKEN_POOL_SIZE.max, Math.max(TOKEN_POOL_SIZE.min, Math.floor(value)));
 }

@@ -5,6 +5,7 @@ import {
 	rateLimitWindowParameter,
 	REQUESTS_PER_MINUTE,
 	requestsPerMinuteOption,
+	tokenPoolSizeOption,
 } from '../GenesysCloud/parameters';
 import {
 	CONCURRENCY_RANGE,
@@ -254,6 +255,7 @@ export const bulkCreateUsersProperties: INodeProperties[] = [
 			description:
 				'Whether to send each new user the Genesys Cloud activation email. Restored users get a fresh one (force), even if an old invitation is outstanding.',
 		},
+		tokenPoolSizeOption(),
 	]),
 	rateLimitWindowParameter,
 ];

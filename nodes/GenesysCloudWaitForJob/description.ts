@@ -9,6 +9,7 @@ import {
 	rateLimitWindowParameter,
 	REQUESTS_PER_MINUTE,
 	requestsPerMinuteOption,
+	tokenPoolSizeOption,
 } from '../GenesysCloud/parameters';
 import { EXPECTED_CONTACT_COUNT_LABEL } from './contactCount';
 import type { IdParam, JobKind } from './jobKinds';
@@ -242,6 +243,7 @@ const options: INodeProperties = optionsParameter([
 	requestsPerMinuteOption(
 		'Cap on the status requests this node sends with the credential (Genesys allows 300 per token)',
 	),
+	tokenPoolSizeOption(),
 ]);
 
 export const properties: INodeProperties[] = [

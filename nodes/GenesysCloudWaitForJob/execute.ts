@@ -8,7 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { linkAbort } from '../GenesysCloud/abort';
 import type { GenesysApi } from '../GenesysCloud/genesysApi';
-import { rateLimitOf } from '../GenesysCloud/parameters';
+import { rateLimitOf, tokenPoolSizeOf } from '../GenesysCloud/parameters';
 import { runPool } from '../GenesysCloud/pool';
 import { isRunSummaryJson } from '../GenesysCloud/runSummary';
 import { settle } from '../GenesysCloud/settle';
@@ -42,6 +42,7 @@ export async function executeWaitForJob(this: IExecuteFunctions): Promise<INodeE
 	const connect = async (): Promise<GenesysApi> =>
 		await GenesysClient.forContext(this, {
 			rateLimit: rateLimitOf(settings.requestsPerMinute, settings.rateLimitWindowSeconds),
+			tokenPoolSize: tokenPoolSizeOf(this),
 		});
 	const results =
 		jobType === USERS_SEARCHABLE_JOB_TYPE

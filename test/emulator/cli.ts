@@ -14,6 +14,8 @@ const USAGE = `Usage: npm run emulator -- [options]   (or: npx tsx test/emulator
   --port N                   listen port (default 0: random)
   --seed N                   PRNG seed (default 1)
   --rate-limit LIMIT/WINDOWMS|off   per-token rolling window (default 300/60000)
+  --org-rate-limit LIMIT/WINDOWMS   rolling window across every token (default off)
+  --token-rate-limit LIMIT/WINDOWMS token requests per OAuth client (default off)
   --users FILE               JSON array of seed users ({ name, email, state?, id?, ... }) or { "users": [...] }
   --client ID:SECRET         accepted OAuth client (repeatable; default test-client-id:test-client-secret)
   --token-lifetime SEC       expires_in of issued tokens (default 86400)
@@ -67,6 +69,12 @@ export function parseArgs(argv: string[]): EmulatorOptions {
 				break;
 			case '--rate-limit':
 				options.rateLimit = parseRateLimit(value());
+				break;
+			case '--org-rate-limit':
+				options.orgRateLimit = parseRateLimit(value());
+				break;
+			case '--token-rate-limit':
+				options.tokenRateLimit = parseRateLimit(value());
 				break;
 			case '--users':
 				options.users = readUsers(value());

@@ -8,6 +8,7 @@ import { JobStore } from './jobs';
 import { OutboundStore } from './outbound';
 import { createStreams, type RandomStreams } from './random';
 import { RateLimiter } from './rateLimit';
+import type { RouteRateLimit } from './rateLimit';
 import { StateStore } from './state';
 import { TokenStore } from './tokens';
 import type { EmulatorOptions, EmulatorStats, EmuUser, Faults, RecordedRequest, SeedUser } from './types';
@@ -18,6 +19,9 @@ export interface ResolvedOptions {
 	clients: Array<{ clientId: string; clientSecret: string }>;
 	tokenLifetimeSec: number;
 	rateLimit: { limit: number; windowMs: number } | false;
+	orgRateLimit: { limit: number; windowMs: number } | false;
+	routeRateLimits: RouteRateLimit[];
+	tokenRateLimit: { limit: number; windowMs: number } | false;
 	fractionalRetryAfter: boolean;
 	faults: Partial<Faults>;
 	users: SeedUser[];
@@ -38,6 +42,9 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
 		clients: options.clients ?? [{ ...DEFAULT_CLIENT }],
 		tokenLifetimeSec: options.tokenLifetimeSec ?? 86_400,
 		rateLimit: options.rateLimit ?? { limit: 300, windowMs: 60_000 },
+		orgRateLimit: options.orgRateLimit ?? false,
+		routeRateLimits: options.routeRateLimits ?? [],
+		tokenRateLimit: options.tokenRateLimit ?? false,
 		fractionalRetryAfter: options.fractionalRetryAfter ?? false,
 		faults: options.faults ?? {},
 		users: options.users ?? [],
@@ -71,6 +78,7 @@ function emptyStats(): EmulatorStats {
 		byStatus: {},
 		injected: { r429: 0, r5xx: 0, drop: 0, lost: 0 },
 		rateLimited: 0,
+		rateLimitedBy: { token: 0, org: 0, route: 0, tokenEndpoint: 0 },
 		tokensIssued: 0,
 	};
 }
@@ -81,6 +89,12 @@ export class EmulatorCore {
 	readonly state = new StateStore();
 	readonly tokens = new TokenStore();
 	readonly limiter: RateLimiter;
+	/** Across every token: the org-wide cap (key 'org'). */
+	readonly orgLimiter: RateLimiter;
+	/** One per route cap, keyed 'route'. */
+	readonly routeLimiters: Array<{ route: RouteRateLimit; pattern: RegExp; limiter: RateLimiter }>;
+	/** Token requests per OAuth client id. */
+	readonly tokenLimiter: RateLimiter;
 	readonly jobs: JobStore;
 	readonly outbound: OutboundStore;
 	readonly requests: RecordedRequest[] = [];
@@ -93,6 +107,13 @@ export class EmulatorCore {
 		this.options = resolveOptions(options);
 		this.catalog = new Catalog(options);
 		this.limiter = new RateLimiter(this.options.rateLimit);
+		this.orgLimiter = new RateLimiter(this.options.orgRateLimit);
+		this.routeLimiters = this.options.routeRateLimits.map((route) => ({
+			route,
+			pattern: new RegExp(route.pathFilter),
+			limiter: new RateLimiter({ limit: route.limit, windowMs: route.windowMs }),
+		}));
+		this.tokenLimiter = new RateLimiter(this.options.tokenRateLimit);
 		this.random = createStreams(this.options.seed);
 		this.faults = mergeFaults(DEFAULT_FAULTS, this.options.faults);
 		this.jobs = new JobStore(this);
@@ -127,6 +148,9 @@ export class EmulatorCore {
 		this.catalog.reset();
 		this.outbound.reset();
 		this.limiter.clear();
+		this.orgLimiter.clear();
+		for (const { limiter } of this.routeLimiters) limiter.clear();
+		this.tokenLimiter.clear();
 		Object.assign(this.random, createStreams(this.options.seed));
 		this.faults = mergeFaults(DEFAULT_FAULTS, this.options.faults);
 		this.seq = 0;

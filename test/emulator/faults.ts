@@ -12,6 +12,7 @@ export const DEFAULT_FAULTS: Readonly<Faults> = {
 	rate429: 0,
 	retryAfterSec: 1,
 	retryAfterHeader: undefined,
+	tokenFilter: undefined,
 	dailyLimit: false,
 	rate5xx: 0,
 	dropConnection: 0,
@@ -61,6 +62,7 @@ export function mergeFaults(current: Faults, patch: Partial<Faults>): Faults {
 	checkProbability('lostResponse', merged.lostResponse);
 	checkProbability('passwordFailure', merged.passwordFailure);
 	if (merged.pathFilter !== undefined) new RegExp(merged.pathFilter);
+	if (merged.tokenFilter !== undefined) new RegExp(merged.tokenFilter);
 	checkShapedKnobs(merged);
 	return merged;
 }

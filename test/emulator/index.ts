@@ -64,6 +64,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		setFaults: (faults: Partial<Faults>) => core.setFaults(faults),
 		clearFaults: () => core.clearFaults(),
 		expireAllTokens: () => core.tokens.expireAll(core.now()),
+		expireToken: (tokenId: string) => core.tokens.expire(tokenId, core.now()),
+		issuedTokens: () => core.tokens.all(),
 		reset: () => core.reset(),
 		close: () => server.close(),
 	};

@@ -1,3 +1,13 @@
+/** A cap on one route (method + path pattern) across every token: Genesys's per-resource limits. */
+export interface RouteRateLimit {
+	/** Regex source matched against the path. */
+	pathFilter: string;
+	/** Only this method (any when absent). */
+	method?: string;
+	limit: number;
+	windowMs: number;
+}
+
 /**
  * Per-token rolling-window limiter (docs/GENESYS.md, "Rate limits": 300 requests per token per minute). Only accepted requests
  * occupy a slot; a refused one does not, so a client hammering through a 429 storm is not punished further.
@@ -33,16 +43,35 @@ export class RateLimiter {
 	constructor(private readonly config: { limit: number; windowMs: number } | false) {}
 
 	check(tokenId: string, now: number): LimitVerdict {
+		const verdict = this.peek(tokenId, now);
+		if (verdict.accepted) this.add(tokenId, now);
+		return verdict;
+	}
+
+	/** Would a request on `key` be accepted now? Nothing is counted. */
+	peek(key: string, now: number): LimitVerdict {
 		if (this.config === false) return { accepted: true };
 		const { limit, windowMs } = this.config;
-		const window = this.windows.get(tokenId) ?? new Window();
-		this.windows.set(tokenId, window);
+		const window = this.windowOf(key);
 		if (window.count(now, windowMs) >= limit) {
 			const oldest = window.oldest();
 			return { accepted: false, retryAfterMs: oldest === undefined ? windowMs : oldest + windowMs - now };
 		}
-		window.add(now);
 		return { accepted: true };
+	}
+
+	/** Counts an accepted request on `key`. */
+	add(key: string, now: number): void {
+		if (this.config !== false) this.windowOf(key).add(now);
+	}
+
+	private windowOf(key: string): Window {
+		let window = this.windows.get(key);
+		if (!window) {
+			window = new Window();
+			this.windows.set(key, window);
+		}
+		return window;
 	}
 
 	clear(): void {

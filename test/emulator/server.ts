@@ -71,6 +71,15 @@ export function redact(value: unknown): unknown {
 	return out;
 }
 
+/** The client id of a Basic header, without checking the secret (the token route does that). */
+function basicClientId(authorization: string | undefined): string | undefined {
+	const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
+	if (match === null) return undefined;
+	const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+	const colon = decoded.indexOf(':');
+	return colon < 0 ? undefined : decoded.slice(0, colon);
+}
+
 interface Rendered {
 	headers: Record<string, string>;
 	payload?: string;
@@ -225,6 +234,11 @@ export class EmulatorServer {
 		if (path === '/oauth/token') {
 			const form = new URLSearchParams(raw);
 			record.body = redact(Object.fromEntries(form.entries()));
+			const tokenLimited = this.tokenEndpointLimited(req.headers.authorization);
+			if (tokenLimited) {
+				record.fault = 'tokenRateLimit';
+				return this.finish(res, record, tokenLimited);
+			}
 			const { result, tokenId } = handleToken(this.core, method, req.headers.authorization, form);
 			record.tokenId = tokenId;
 			record.applied = result.applied === true;
@@ -247,6 +261,7 @@ export class EmulatorServer {
 		}
 		const auth = core.tokens.check(req.headers.authorization, core.now());
 		if (!auth.ok) {
+			record.tokenId = auth.tokenId;
 			const result =
 				auth.reason === 'missing'
 					? fail(401, 'authentication.required', 'No authentication bearer token specified in authorization header.')
@@ -255,17 +270,13 @@ export class EmulatorServer {
 		}
 		record.tokenId = auth.tokenId;
 
-		const injected = this.injectedBeforeRoute(decision, record);
+		const tokenHit = core.faults.tokenFilter === undefined || new RegExp(core.faults.tokenFilter).test(auth.tokenId);
+		const injected = tokenHit ? this.injectedBeforeRoute(decision, record) : undefined;
 		if (injected) return this.finish(res, record, injected);
 
-		const verdict = core.limiter.check(auth.tokenId, core.now());
-		if (!verdict.accepted) {
-			record.fault = 'rateLimit';
-			core.stats.rateLimited += 1;
-			const retryAfter = formatRetryAfter(verdict.retryAfterMs / 1000, core.options.fractionalRetryAfter);
-			return this.finish(res, record, tooManyRequests(retryAfter));
-		}
-		if (decision.before === 'r5xx') {
+		const limited = this.rateLimited(record, auth.tokenId);
+		if (limited) return this.finish(res, record, limited);
+		if (decision.before === 'r5xx' && tokenHit) {
 			const status = decision.status5xx ?? 503;
 			record.fault = 'r5xx';
 			core.stats.injected.r5xx += 1;
@@ -335,6 +346,38 @@ export class EmulatorServer {
 		if (version !== undefined) user.version = version;
 	}
 
+	/**
+	 * The rolling windows: per token, then org-wide, then per route. A request is counted in all of them only
+	 * when every one accepts it; the 429 carries the longest wait of those that refused.
+	 */
+	private rateLimited(record: RecordedRequest, tokenId: string): RouteResult | undefined {
+		const core = this.core;
+		const now = core.now();
+		const routes = core.routeLimiters.filter(
+			({ route, pattern }) => (route.method === undefined || route.method === record.method) && pattern.test(record.path),
+		);
+		const checks: Array<{ kind: 'token' | 'org' | 'route'; fault: string; verdict: ReturnType<typeof core.limiter.peek>; add: () => void }> = [
+			{ kind: 'token', fault: 'rateLimit', verdict: core.limiter.peek(tokenId, now), add: () => core.limiter.add(tokenId, now) },
+			{ kind: 'org', fault: 'orgRateLimit', verdict: core.orgLimiter.peek('org', now), add: () => core.orgLimiter.add('org', now) },
+			...routes.map(({ limiter }) => ({
+				kind: 'route' as const,
+				fault: 'routeRateLimit',
+				verdict: limiter.peek('route', now),
+				add: () => limiter.add('route', now),
+			})),
+		];
+		const refused = checks.filter((check) => !check.verdict.accepted);
+		if (refused.length === 0) {
+			for (const check of checks) check.add();
+			return undefined;
+		}
+		const waitMs = Math.max(...refused.map((check) => (check.verdict.accepted ? 0 : check.verdict.retryAfterMs)));
+		record.fault = refused[0].fault;
+		core.stats.rateLimited += 1;
+		core.stats.rateLimitedBy[refused[0].kind] += 1;
+		return tooManyRequests(formatRetryAfter(waitMs / 1000, core.options.fractionalRetryAfter));
+	}
+
 	/** Daily limit and random 429s: answered before the rolling window, and not counted in it. */
 	private injectedBeforeRoute(decision: FaultDecision, record: RecordedRequest): RouteResult | undefined {
 		const core = this.core;
@@ -351,6 +394,23 @@ export class EmulatorServer {
 			);
 		}
 		return undefined;
+	}
+
+	/** The login host's own limit: token requests per OAuth client (rolling window, accepted ones only). */
+	private tokenEndpointLimited(authorization: string | undefined): RouteResult | undefined {
+		const core = this.core;
+		const clientId = basicClientId(authorization);
+		if (clientId === undefined) return undefined;
+		const verdict = core.tokenLimiter.check(clientId, core.now());
+		if (verdict.accepted) return undefined;
+		core.stats.rateLimitedBy.tokenEndpoint += 1;
+		const retryAfter = formatRetryAfter(verdict.retryAfterMs / 1000, core.options.fractionalRetryAfter);
+		const description = 'Too many token requests for this client';
+		return {
+			status: 429,
+			headers: { 'Retry-After': retryAfter },
+			body: { error: 'too_many_requests', description, error_description: description },
+		};
 	}
 
 	private route(info: RequestInfo): RouteResult {

@@ -12,7 +12,7 @@ interface IssuedToken {
 
 export type TokenCheck =
 	| { ok: true; tokenId: string; clientId: string }
-	| { ok: false; reason: 'missing' | 'invalid' | 'expired' };
+	| { ok: false; reason: 'missing' | 'invalid' | 'expired'; tokenId?: string };
 
 export class TokenStore {
 	private readonly tokens = new Map<string, IssuedToken>();
@@ -31,8 +31,16 @@ export class TokenStore {
 		if (match === null) return { ok: false, reason: 'missing' };
 		const token = this.tokens.get(match[1]);
 		if (token === undefined) return { ok: false, reason: 'invalid' };
-		if (now >= token.expiresAt) return { ok: false, reason: 'expired' };
+		if (now >= token.expiresAt) return { ok: false, reason: 'expired', tokenId: token.tokenId };
 		return { ok: true, tokenId: token.tokenId, clientId: token.clientId };
+	}
+
+	expire(tokenId: string, now: number): void {
+		for (const token of this.tokens.values()) if (token.tokenId === tokenId) token.expiresAt = Math.min(token.expiresAt, now);
+	}
+
+	all(): string[] {
+		return [...this.tokens.keys()];
 	}
 
 	expireAll(now: number): void {

@@ -35,6 +35,8 @@ export interface Faults {
 	retryAfterSec: number;
 	/** Sent verbatim as the Retry-After of injected 429s instead of retryAfterSec ('0', '-5', an HTTP date). */
 	retryAfterHeader?: string;
+	/** Regex source on the token id (`tok-N`): injected 429s, daily limits and 5xx only hit matching tokens. */
+	tokenFilter?: string;
 	/** Every /api/v2 request gets 429 with Retry-After >= 3600 (a daily limit). */
 	dailyLimit: boolean;
 	/** Probability of 502/503/504 with a Genesys ErrorBody (not applied). */
@@ -133,6 +135,15 @@ export interface EmulatorOptions {
 	tokenLifetimeSec?: number;
 	/** Per access token, rolling window over accepted requests. */
 	rateLimit?: { limit: number; windowMs: number } | false;
+	/**
+	 * Across every token (the whole org), rolling window over accepted requests; off by default. Genesys has
+	 * org-wide and per-resource limits besides the per-token one, which clients are not told about.
+	 */
+	orgRateLimit?: { limit: number; windowMs: number } | false;
+	/** Caps on single routes across every token (per-resource limits); none by default. */
+	routeRateLimits?: Array<{ pathFilter: string; method?: string; limit: number; windowMs: number }>;
+	/** Token requests per OAuth client, rolling window (the login host's own limit); off by default. */
+	tokenRateLimit?: { limit: number; windowMs: number } | false;
 	/** Retry-After with decimals (time-compressed tests); default integer seconds (ceil). */
 	fractionalRetryAfter?: boolean;
 	faults?: Partial<Faults>;
@@ -251,8 +262,10 @@ export interface EmulatorStats {
 	total: number;
 	byStatus: Record<number, number>;
 	injected: { r429: number; r5xx: number; drop: number; lost: number };
-	/** 429s from the real rolling-window limiter. */
+	/** 429s from the real rolling-window limiters (per token, org, route), token endpoint excluded. */
 	rateLimited: number;
+	/** The same by limiter, plus 429s of the token endpoint. */
+	rateLimitedBy: { token: number; org: number; route: number; tokenEndpoint: number };
 	tokensIssued: number;
 }
 
@@ -323,6 +336,10 @@ export interface Emulator {
 	setFaults(faults: Partial<Faults>): void;
 	clearFaults(): void;
 	expireAllTokens(): void;
+	/** Only this token (`tok-N`) answers 401 from now on. */
+	expireToken(tokenId: string): void;
+	/** Every access token issued so far (leak checks look for each of them). */
+	issuedTokens(): string[];
 	jobs: JobScripts;
 	reset(): void;
 	close(): Promise<void>;

@@ -46,6 +46,8 @@ describe('plain requests', () => {
 			serverErrors: 0,
 			networkErrors: 0,
 			tokenRefreshes: 1,
+			sharedLimits: 0,
+			tokens: [{ token: 1, requests: 2, throttled: 0, tokenRefreshes: 1 }],
 		});
 		expect(tokenRequests(emu)).toHaveLength(1);
 	});

@@ -128,6 +128,11 @@ export class PlainSender extends CredentialSender {
 		super({ ...credentials }, options);
 	}
 
+	/** A pool's extra tokens are minted with the same helper preAuthentication gets. */
+	protected tokenHelper(): IHttpRequestHelper {
+		return plainRequestHelper();
+	}
+
 	protected async dispatch(credentials: ICredentialDataDecryptedObject, request: SenderRequest): Promise<RawResponse> {
 		if (credentials.accessToken === '' || credentials.accessToken === undefined) {
 			this.tokenRequests++;

@@ -211,6 +211,7 @@ describe('node properties (public contract)', () => {
 			sendInvite: false,
 			resendInvite: false,
 			newUserState: 'active',
+			tokenPoolSize: 1,
 		});
 		// The literal in the description is the checked default.
 		expect(options.find((option) => option.name === 'reconcileWindowSeconds')?.default).toBe(

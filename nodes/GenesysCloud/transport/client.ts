@@ -35,7 +35,7 @@ import { SenderNetworkError, SenderTokenError } from './sender';
 import { INVALID_CONFIGURATION, INVALID_TOKEN_RESPONSE, isNetworkCode, TOKEN_REDIRECT } from './token';
 import type { HttpSender, QueryParams, SenderResponse } from './sender';
 import { SYSTEM_CLOCK, Throttle, throttleKey, throttleRegistry } from './throttle';
-import type { Clock } from './throttle';
+import type { Clock, ThrottleSettings } from './throttle';
 
 export interface RequestOptions {
 	method: HttpMethod;
@@ -87,6 +87,18 @@ export interface ClientStats {
 	networkErrors: number;
 	/** New tokens fetched (on a 401, before expiry, or the first one). */
 	tokenRefreshes: number;
+	/** Per token of the pool (one entry without a pool): this client's requests on it. Never the token itself. */
+	tokens: TokenStats[];
+	/** Times 429s on several tokens showed a shared limit and the pool slowed down. */
+	sharedLimits: number;
+}
+
+export interface TokenStats {
+	/** 1 = the credential's own token, 2 and up the pool's extra ones. */
+	token: number;
+	requests: number;
+	throttled: number;
+	tokenRefreshes: number;
 }
 
 /** Debug hook. Lines carry method, path, status and timings: never headers, bodies or tokens. */
@@ -104,6 +116,11 @@ export interface ClientSettings {
 	rateLimit?: RateLimitSettings;
 	/** Default 10. */
 	maxConcurrency?: number;
+	/**
+	 * Tokens in the pool (1 to 20, default 1): the credential's client mints that many client-credentials tokens,
+	 * each with its own `rateLimit` window. Requests in flight stay capped by `maxConcurrency`.
+	 */
+	tokenPoolSize?: number;
 	/** Extra spacing added to the window (see ThrottleSettings.marginMs). */
 	windowMarginMs?: number;
 	retry?: Partial<RetryPolicy>;
@@ -139,7 +156,7 @@ function isExecution(ctx: GenesysContext): ctx is IExecuteFunctions {
 const DEFAULT_MAX_CONCURRENCY = 10;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-export function throttleSettingsOf(settings: ClientSettings): { limit: number; windowMs: number; maxConcurrency: number; marginMs?: number } {
+export function throttleSettingsOf(settings: ClientSettings): ThrottleSettings {
 	const window = settings.rateLimit ?? {
 		limit: settings.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
 		windowMs: 60_000,
@@ -149,10 +166,13 @@ export function throttleSettingsOf(settings: ClientSettings): { limit: number; w
 		windowMs: window.windowMs,
 		maxConcurrency: settings.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
 		marginMs: settings.windowMarginMs,
+		lanes: settings.tokenPoolSize ?? 1,
 	};
 }
 
 interface AttemptResult {
+	/** The token (lane) the attempt went out with. */
+	lane: number;
 	/** The URL requested, to resolve a relative Location against. */
 	url?: string;
 	response?: SenderResponse;
@@ -173,14 +193,16 @@ export class GenesysClient {
 	private readonly random: () => number;
 	private readonly signal?: AbortSignal;
 	private readonly logger?: TransportLogger;
-	private readonly counters: ClientStats = {
+	private readonly counters: Omit<ClientStats, 'tokens'> = {
 		requests: 0,
 		retries: 0,
 		throttled: 0,
 		serverErrors: 0,
 		networkErrors: 0,
 		tokenRefreshes: 0,
+		sharedLimits: 0,
 	};
+	private readonly perToken: TokenStats[] = [];
 
 	constructor(config: GenesysClientConfig) {
 		this.apiBaseUrl = config.apiBaseUrl.replace(/\/+$/, '');
@@ -224,7 +246,22 @@ export class GenesysClient {
 	}
 
 	stats(): ClientStats {
-		return { ...this.counters };
+		const lanes = this.throttle.currentSettings.lanes;
+		const tokens = Array.from({ length: Math.max(lanes, this.perToken.length) }, (_, lane) => ({
+			...this.tokenStats(lane),
+		}));
+		return { ...this.counters, tokens };
+	}
+
+	private tokenStats(lane: number): TokenStats {
+		let stats = this.perToken[lane];
+		if (!stats) {
+			for (let i = this.perToken.length; i <= lane; i++) {
+				this.perToken[i] = { token: i + 1, requests: 0, throttled: 0, tokenRefreshes: 0 };
+			}
+			stats = this.perToken[lane];
+		}
+		return stats;
 	}
 
 	/** Sends a request and returns the parsed JSON body of the 2xx response. */
@@ -255,11 +292,11 @@ export class GenesysClient {
 		signal: AbortSignal,
 	): Promise<GenesysResponse<T>> {
 		const startedAt = this.clock.now();
-		let rejectedGeneration: number | undefined;
+		let rejected: { lane: number; generation: number } | undefined;
 		let renewedAfter401 = false;
 		for (let attempt = 1; ; attempt++) {
-			const result = await this.attempt(options, url, signal, rejectedGeneration);
-			rejectedGeneration = undefined;
+			const result = await this.attempt(options, url, signal, rejected);
+			rejected = undefined;
 			const { response } = result;
 			if (response && isSuccess(response.status)) {
 				const problem = options.responseSchema ? unexpectedBody(options.responseSchema, response.body) : undefined;
@@ -272,14 +309,17 @@ export class GenesysClient {
 				};
 			}
 			if (response?.status === 401 && !renewedAfter401) {
-				// The token may have been revoked or expired early: renew once, then resend.
+				// The token may have been revoked or expired early: renew that token (only) once, then resend.
 				renewedAfter401 = true;
-				rejectedGeneration = response.generation;
-				this.log(`${options.method} ${options.path} -> 401, renewing the token and resending`);
+				rejected = { lane: result.lane, generation: response.generation };
+				this.log(`${options.method} ${options.path} -> 401, renewing token ${result.lane + 1} and resending`);
 				continue;
 			}
 			const outcome = result.outcome as AttemptOutcome;
 			const elapsedMs = this.clock.now() - startedAt;
+			// In a pool a 429 holds back only its token: the retry waits for the first token free, not for the
+			// Retry-After, so the deadline is checked against that wait below, once the refusal is recorded.
+			const pooled429 = this.throttle.currentSettings.lanes > 1 && isThrottled(outcome);
 			// A token failure means the API request was never sent: safe to repeat whatever the method.
 			const decision: RetryDecision = tokenAnswerUnusable(result.tokenFailure)
 				? { action: 'fail', reason: 'notRetryable' }
@@ -288,7 +328,7 @@ export class GenesysClient {
 						attempt,
 						idempotent: idempotent || result.tokenFailure !== undefined,
 						elapsedMs,
-						policy,
+						policy: pooled429 ? { ...policy, deadlineMs: Number.POSITIVE_INFINITY } : policy,
 						random: this.random,
 					});
 			if (decision.action === 'fail') {
@@ -299,8 +339,17 @@ export class GenesysClient {
 				`${options.method} ${options.path} -> ${describeOutcome(outcome)}, retry ${attempt} in ${decision.delayMs} ms`,
 			);
 			if (decision.cause === 'throttled') {
-				// Everyone on this credential waits, not just this request.
-				this.throttle.pauseUntil(this.clock.now() + decision.delayMs);
+				// No request goes out on that token before Retry-After: with one token that is every request of
+				// the credential; in a pool, every token once several of them are refused (a shared limit).
+				const until = this.clock.now() + decision.delayMs;
+				const scope = result.tokenFailure ? this.throttle.pauseLane(result.lane, until) : this.throttle.refused(result.lane, until);
+				if (scope === 'shared') {
+					this.counters.sharedLimits++;
+					this.log(`429s on several tokens: a limit they share, the whole pool slows down`);
+				}
+				if (pooled429 && elapsedMs + this.throttle.readyInMs() > policy.deadlineMs) {
+					throw this.failure(options, result, 'deadline', attempt, elapsedMs);
+				}
 			} else {
 				await this.clock.sleep(decision.delayMs, signal);
 			}
@@ -321,10 +370,13 @@ export class GenesysClient {
 		options: RequestOptions,
 		url: string,
 		signal: AbortSignal,
-		rejectedGeneration: number | undefined,
+		rejected: { lane: number; generation: number } | undefined,
 	): Promise<AttemptResult> {
 		const permit = await this.throttle.acquire(signal);
+		const lane = permit.lane;
+		const laneStats = this.tokenStats(lane);
 		this.counters.requests++;
+		laneStats.requests++;
 		const timeoutMs = options.timeoutMs ?? this.timeoutMs;
 		// Wall-clock limit of this attempt, token fetch, headers and body included: n8n's `timeout` only
 		// notices a silent socket, not one that trickles bytes.
@@ -337,7 +389,9 @@ export class GenesysClient {
 				body: options.body,
 				timeoutMs,
 				signal: deadline.signal,
-				rejectedGeneration,
+				lane,
+				rejectedGeneration: rejected?.generation,
+				rejectedLane: rejected?.lane,
 				onDispatch: permit.restamp,
 			})
 			.then(
@@ -353,17 +407,23 @@ export class GenesysClient {
 				permit.release();
 				deadline.dispose();
 			});
-		if ('error' in sent) return this.classifyFailure(sent.error, signal, deadline.expired());
+		if ('error' in sent) return { lane, ...this.classifyFailure(sent.error, signal, deadline.expired()) };
 		const { response } = sent;
-		if (response.tokenRenewed) this.counters.tokenRefreshes++;
-		if (response.status === 429) this.counters.throttled++;
+		if (response.tokenRenewed) {
+			this.counters.tokenRefreshes++;
+			laneStats.tokenRefreshes++;
+		}
+		if (response.status === 429) {
+			this.counters.throttled++;
+			laneStats.throttled++;
+		}
 		if (response.status >= 500) this.counters.serverErrors++;
 		const retryAfterSec = parseRetryAfter(response.headers['retry-after'], this.clock.now());
-		return { url, response, outcome: { kind: 'response', status: response.status, retryAfterSec } };
+		return { lane, url, response, outcome: { kind: 'response', status: response.status, retryAfterSec } };
 	}
 
 	/** Network and token failures become outcomes for the retry rules; anything else (cancellation) propagates. */
-	private classifyFailure(error: unknown, signal: AbortSignal, expired: boolean): AttemptResult {
+	private classifyFailure(error: unknown, signal: AbortSignal, expired: boolean): Omit<AttemptResult, 'lane'> {
 		if (expired && !signal.aborted) {
 			// The deadline cut the attempt short: whatever was sent may have been applied.
 			this.counters.networkErrors++;
@@ -497,11 +557,15 @@ export class GenesysClient {
 }
 
 /** The token call's failure, in the terms of the retry rules (a network code is retried, a bad setup is not). */
-function tokenOutcome(error: SenderTokenError, counters: ClientStats): AttemptOutcome {
-	if (error.status > 0) return { kind: 'response', status: error.status };
+function tokenOutcome(error: SenderTokenError, counters: Pick<ClientStats, 'networkErrors'>): AttemptOutcome {
+	if (error.status > 0) return { kind: 'response', status: error.status, retryAfterSec: error.retryAfterSec };
 	if (!isNetworkCode(error.code)) return { kind: 'network', code: UNKNOWN_FAILURE, sent: false };
 	counters.networkErrors++;
 	return { kind: 'network', code: error.code as string, sent: true };
+}
+
+function isThrottled(outcome: AttemptOutcome): boolean {
+	return outcome.kind === 'response' && outcome.status === 429;
 }
 
 /** The token endpoint answered, but not with an error a retry could fix: a redirect, or a 2xx without a token. */

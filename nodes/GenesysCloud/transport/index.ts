@@ -10,6 +10,7 @@ export type {
 	GenesysResponse,
 	RateLimitSettings,
 	RequestOptions,
+	TokenStats,
 	TransportLogger,
 } from './client';
 export {
@@ -50,14 +51,26 @@ export type {
 	SenderResponse,
 } from './sender';
 export {
+	ADAPTIVE,
 	defaultMarginMs,
+	MAX_LANES,
 	SYSTEM_CLOCK,
 	Throttle,
 	throttleKey,
 	ThrottleRegistry,
 	throttleRegistry,
 } from './throttle';
-export type { Clock, Permit, ThrottleSettings, ThrottleSnapshot } from './throttle';
+export type {
+	Clock,
+	LaneSnapshot,
+	Permit,
+	PoolSnapshot,
+	RefusalScope,
+	ThrottleSettings,
+	ThrottleSnapshot,
+} from './throttle';
+export { PoolTokenRegistry, poolTokenKey, poolTokenRegistry, PoolTokens } from './tokenPool';
+export type { PooledToken } from './tokenPool';
 export {
 	ACCESS_TOKEN_FIELD,
 	GenesysTokenError,
@@ -68,5 +81,8 @@ export {
 	parseTokenFailure,
 	requestToken,
 	TOKEN_EXPIRES_AT_FIELD,
+	TOKEN_RETRY_AFTER_DEFAULT_MS,
+	TokenRequestPacer,
+	tokenRequestPacer,
 } from './token';
-export type { IssuedToken, TokenFailure } from './token';
+export type { IssuedToken, PacerClock, TokenFailure, TokenRequestOptions } from './token';

@@ -5,11 +5,14 @@
  * `ignoreHttpStatusErrors` hands every status back to us (Retry-After, ErrorBody), which also disables
  * n8n's own 401 retry; the base class renews instead, by passing `credentialsDecrypted` with the token blanked:
  * n8n-core then calls preAuthentication, its credentials helper persists the token, and the new values are
- * merged into that object (authentication.js in both majors).
+ * merged into that object (authentication.js in both majors). A pool token (lanes 1 and up) goes out in a copy of
+ * the credentials that holds it: the token is not blank, so n8n runs no preAuthentication and persists nothing,
+ * and `authenticate` puts it in the Bearer header like the stored one.
  */
 import type {
 	ICredentialDataDecryptedObject,
 	IExecuteFunctions,
+	IHttpRequestHelper,
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	IDataObject,
@@ -38,6 +41,11 @@ export class N8nSender extends CredentialSender {
 		super(credentials, options);
 		const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 		this.credentialRef = { id: ref?.id ?? '', name: ref?.name ?? '' };
+	}
+
+	/** n8n's own HTTP helper, the one preAuthentication receives: a pool's extra tokens are minted with it. */
+	protected tokenHelper(): IHttpRequestHelper {
+		return { helpers: { httpRequest: async (options) => await this.ctx.helpers.httpRequest(options) } };
 	}
 
 	protected async dispatch(credentials: ICredentialDataDecryptedObject, request: SenderRequest): Promise<RawResponse> {

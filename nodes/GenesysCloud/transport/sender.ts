@@ -1,13 +1,27 @@
 /**
  * The seam between the client (pacing, retries, errors) and the wire. A sender sends one HTTP request with
- * the current token and reports what came back; it never retries. Token renewal lives here because only the
+ * the token of its lane and reports what came back; it never retries. Token renewal lives here because only the
  * sender knows how the token is stored (n8n's credential store, or a plain object in tests).
+ *
+ * Lane 0 is the credential's own token: renewed by handing the dispatcher the credentials with the token blanked,
+ * so n8n runs preAuthentication and stores it. Lanes 1 and up are a pool's extra tokens (tokenPool.ts): minted
+ * here with the credential's own token request, kept in process memory, and sent by handing the dispatcher a copy
+ * of the credentials holding that token (n8n then only runs `authenticate`, Bearer header, and stores nothing).
  */
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestHelper } from 'n8n-workflow';
 
 import type { HttpMethod } from './retry';
 import { untilAborted } from './deadline';
-import { ACCESS_TOKEN_FIELD, bindTokenSignal, TOKEN_EXPIRES_AT_FIELD } from './token';
+import {
+	ACCESS_TOKEN_FIELD,
+	bindTokenSignal,
+	GenesysTokenError,
+	parseTokenFailure,
+	requestToken,
+	TOKEN_EXPIRES_AT_FIELD,
+} from './token';
+import type { PooledToken, PoolTokens } from './tokenPool';
+import { poolTokenKey, poolTokenRegistry } from './tokenPool';
 
 export type QueryValue = string | number | boolean;
 export type QueryParams = Record<string, QueryValue | QueryValue[] | undefined>;
@@ -20,8 +34,12 @@ export interface SenderRequest {
 	body?: unknown;
 	timeoutMs: number;
 	signal?: AbortSignal;
+	/** Token of the pool to send with: 0 (default) is the credential's own. */
+	lane?: number;
 	/** The token of this generation was refused (401): renew it first unless that already happened. */
 	rejectedGeneration?: number;
+	/** Lane of that refused token (default `lane`). */
+	rejectedLane?: number;
 	/** Called right before the request goes out (after any wait for another request's token renewal). */
 	onDispatch?: () => void;
 }
@@ -67,6 +85,8 @@ export class SenderTokenError extends Error {
 		readonly code: string | undefined,
 		/** What the token failure said beyond status and code (already redacted), e.g. where a redirect pointed. */
 		readonly detail?: string,
+		/** Retry-After of a 429 from the login host, when known. */
+		readonly retryAfterSec?: number,
 	) {
 		super(`Token request failed${status > 0 ? ` with HTTP ${status}` : ''}${code ? ` (${code})` : ''}`);
 		this.name = 'SenderTokenError';
@@ -106,7 +126,10 @@ export interface CredentialSenderOptions {
  */
 export abstract class CredentialSender implements HttpSender {
 	private generation = 0;
+	/** A 401 refused the own token of this generation. */
+	private staleGeneration?: number;
 	private renewal?: Promise<void>;
+	private pool?: PoolTokens;
 	/** Lifetime of the token we fetched last; unknown for one found in the credential store. */
 	private tokenLifetimeMs?: number;
 	private readonly renewBeforeExpiryMs: number;
@@ -127,14 +150,25 @@ export abstract class CredentialSender implements HttpSender {
 	 */
 	protected abstract dispatch(credentials: ICredentialDataDecryptedObject, request: SenderRequest): Promise<RawResponse>;
 
+	/**
+	 * An HTTP helper for token requests (`this.helpers` of preAuthentication), used to mint a pool's extra
+	 * tokens with the credential's own token request. Senders that cannot mint only serve a pool of one.
+	 */
+	protected tokenHelper(): IHttpRequestHelper {
+		throw new SenderTokenError(0, 'invalid_configuration', 'this sender has no token pool');
+	}
+
 	async send(request: SenderRequest): Promise<SenderResponse> {
+		const lane = request.lane ?? 0;
+		if (request.rejectedGeneration !== undefined) this.markStale(request.rejectedLane ?? lane, request.rejectedGeneration);
+		if (lane > 0) return await this.sendPooled(lane, request);
 		for (;;) {
 			if (this.renewal) {
 				// Another request is renewing the token: wait for it, but not past this request's own signal.
 				await untilAborted(this.renewal, request.signal);
 				continue;
 			}
-			if (this.needsRenewal(request)) return await this.sendRenewing(request);
+			if (this.needsRenewal()) return await this.sendRenewing(request);
 			const generation = this.generation;
 			request.onDispatch?.();
 			bindTokenSignal(this.credentials, request.signal);
@@ -143,15 +177,90 @@ export abstract class CredentialSender implements HttpSender {
 		}
 	}
 
-	private needsRenewal(request: SenderRequest): boolean {
+	private needsRenewal(): boolean {
 		const token = this.credentials[ACCESS_TOKEN_FIELD];
 		if (typeof token !== 'string' || token === '') return true;
-		if (request.rejectedGeneration !== undefined && request.rejectedGeneration === this.generation) return true;
-		const expiresAt = Number(this.credentials[TOKEN_EXPIRES_AT_FIELD]);
+		if (this.staleGeneration !== undefined && this.staleGeneration === this.generation) return true;
+		return this.expiresSoon(Number(this.credentials[TOKEN_EXPIRES_AT_FIELD]), this.tokenLifetimeMs);
+	}
+
+	private expiresSoon(expiresAt: number, lifetimeMs: number | undefined): boolean {
 		if (!(expiresAt > 0)) return false;
 		// A token shorter-lived than the margin would otherwise be renewed on every request.
-		const margin = Math.min(this.renewBeforeExpiryMs, (this.tokenLifetimeMs ?? Number.POSITIVE_INFINITY) / 2);
+		const margin = Math.min(this.renewBeforeExpiryMs, (lifetimeMs ?? Number.POSITIVE_INFINITY) / 2);
 		return expiresAt - this.now() < margin;
+	}
+
+	/** A 401 refused the token of `generation` on `lane`: whoever uses that lane next renews it (once). */
+	private markStale(lane: number, generation: number): void {
+		if (lane === 0) {
+			if (generation === this.generation) this.staleGeneration = generation;
+			return;
+		}
+		const slot = this.poolTokens().slot(lane);
+		if (generation === slot.generation) slot.staleGeneration = generation;
+	}
+
+	private poolTokens(): PoolTokens {
+		this.pool ??= poolTokenRegistry.get(poolTokenKey(this.credentials), this.now());
+		this.pool.lastUsed = this.now();
+		return this.pool;
+	}
+
+	/** A pool token: renewed (minted) first when missing, refused or about to expire, single-flight per slot. */
+	private async sendPooled(lane: number, request: SenderRequest): Promise<SenderResponse> {
+		const slot = this.poolTokens().slot(lane);
+		for (;;) {
+			if (slot.renewal) {
+				await untilAborted(slot.renewal, request.signal);
+				continue;
+			}
+			let tokenRenewed = false;
+			if (this.slotNeedsRenewal(slot)) {
+				request.onDispatch?.();
+				await this.renewSlot(slot, lane, request.signal);
+				tokenRenewed = true;
+			}
+			const generation = slot.generation;
+			request.onDispatch?.();
+			// A copy holding the pool token: n8n finds a token, so it only runs `authenticate` and stores nothing.
+			const copy: ICredentialDataDecryptedObject = {
+				...this.credentials,
+				[ACCESS_TOKEN_FIELD]: slot.accessToken,
+				[TOKEN_EXPIRES_AT_FIELD]: slot.expiresAt,
+			};
+			const raw = await this.dispatch(copy, request);
+			return { ...this.shape(raw), generation, tokenRenewed };
+		}
+	}
+
+	private slotNeedsRenewal(slot: PooledToken): boolean {
+		if (slot.accessToken === '') return true;
+		if (slot.staleGeneration !== undefined && slot.staleGeneration === slot.generation) return true;
+		return this.expiresSoon(slot.expiresAt, slot.lifetimeMs);
+	}
+
+	private async renewSlot(slot: PooledToken, lane: number, signal: AbortSignal | undefined): Promise<void> {
+		let finish: () => void = () => undefined;
+		slot.renewal = new Promise<void>((resolve) => (finish = resolve));
+		const outcome = await requestToken(this.tokenHelper(), { ...this.credentials }, this.now, undefined, {
+			slot: lane,
+			signal,
+		}).then(
+			(issued) => ({ issued }),
+			(error: unknown) => ({ error: signal?.aborted ? error : toSenderTokenError(error) }),
+		);
+		if ('issued' in outcome) {
+			const { issued } = outcome;
+			slot.accessToken = issued[ACCESS_TOKEN_FIELD];
+			slot.expiresAt = issued[TOKEN_EXPIRES_AT_FIELD];
+			slot.lifetimeMs = slot.expiresAt > 0 ? Math.max(0, slot.expiresAt - this.now()) : undefined;
+			slot.generation++;
+			slot.staleGeneration = undefined;
+		}
+		slot.renewal = undefined;
+		finish();
+		if ('error' in outcome) throw outcome.error;
 	}
 
 	private async sendRenewing(request: SenderRequest): Promise<SenderResponse> {
@@ -179,6 +288,7 @@ export abstract class CredentialSender implements HttpSender {
 	private adopt(copy: ICredentialDataDecryptedObject): boolean {
 		const token = copy[ACCESS_TOKEN_FIELD];
 		if (typeof token !== 'string' || token === '' || token === this.credentials[ACCESS_TOKEN_FIELD]) return false;
+		this.staleGeneration = undefined;
 		this.credentials[ACCESS_TOKEN_FIELD] = token;
 		this.credentials[TOKEN_EXPIRES_AT_FIELD] = copy[TOKEN_EXPIRES_AT_FIELD];
 		const expiresAt = Number(copy[TOKEN_EXPIRES_AT_FIELD]);
@@ -190,4 +300,14 @@ export abstract class CredentialSender implements HttpSender {
 	private shape(raw: RawResponse): Omit<SenderResponse, 'generation' | 'tokenRenewed'> {
 		return { status: raw.status, headers: normaliseHeaders(raw.headers), body: raw.body };
 	}
+}
+
+/** A failed pool token request, in the sender's terms (only status, OAuth code and Retry-After travel on). */
+function toSenderTokenError(error: unknown): Error {
+	if (error instanceof GenesysTokenError) {
+		const detail = parseTokenFailure(error.message)?.detail;
+		return new SenderTokenError(error.httpStatus, error.oauthError, detail, error.retryAfterSec);
+	}
+	if (error instanceof SenderTokenError) return error;
+	return new SenderTokenError(0, 'UNKNOWN');
 }

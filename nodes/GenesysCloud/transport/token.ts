@@ -1,13 +1,16 @@
 /**
  * Client-credentials token request (docs/GENESYS.md, "Authentication"), used by the credential's
- * preAuthentication.
- * Concurrent calls for the same client share one request. Failures are rebuilt from the status and the OAuth
- * `error` / `error_description` only: the raw HTTP error carries the Basic header (id and secret).
+ * preAuthentication and by the transport for the extra tokens of a pool.
+ * Concurrent calls for the same client (and pool slot) share one request. Token requests of one client are paced
+ * (`TokenRequestPacer`): one at a time, and none while the login host's Retry-After runs. Failures are rebuilt
+ * from the status and the OAuth `error` / `error_description` only: the raw HTTP error carries the Basic header
+ * (id and secret).
  */
 import { createHash } from 'node:crypto';
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IN8nHttpFullResponse } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { sleep as n8nSleep } from '../sleep';
 import { resolveHosts } from '../regions';
 import { startDeadline, untilAborted } from './deadline';
 import { redactSecrets, redirectTarget } from './errors';
@@ -51,6 +54,8 @@ export class GenesysTokenError extends Error {
 		readonly httpStatus: number,
 		readonly oauthError: string | undefined,
 		detail?: string,
+		/** Retry-After of a 429 from the login host, in seconds. */
+		readonly retryAfterSec?: number,
 	) {
 		super(tokenFailureMessage(httpStatus, oauthError, detail));
 		this.name = 'GenesysTokenError';
@@ -108,6 +113,81 @@ interface Flight {
 
 const inFlight = new Map<string, Flight>();
 
+/** Wait after a 429 from the login host without Retry-After (the SDKs' default for a 429). */
+export const TOKEN_RETRY_AFTER_DEFAULT_MS = 3_000;
+/** A longer Retry-After is a daily-style limit: token requests are not held that long, they fail. */
+const TOKEN_MAX_HOLD_MS = 180_000;
+
+export interface PacerClock {
+	now: () => number;
+	sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/**
+ * Paces the token requests of one OAuth client (login host + client id): the login host has a limit of its own,
+ * and a pool mints several tokens, so token requests go out one at a time, and none before the Retry-After of a
+ * 429 from the login host has passed.
+ */
+export class TokenRequestPacer {
+	private readonly tails = new Map<string, Promise<void>>();
+	private readonly holds = new Map<string, number>();
+
+	constructor(private readonly clock: PacerClock = { now: Date.now, sleep: n8nSleep }) {}
+
+	/** Runs `work` when it is this key's turn; the wait ends early (rejecting) when `signal` aborts. */
+	async run<T>(key: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+		const previous = this.tails.get(key) ?? Promise.resolve();
+		let done: () => void = () => undefined;
+		const mine = new Promise<void>((resolve) => (done = resolve));
+		const tail = previous.then(() => mine);
+		this.tails.set(key, tail);
+		try {
+			await untilAborted(previous, signal);
+			await this.waitForHold(key, signal);
+			return await work();
+		} finally {
+			done();
+			if (this.tails.get(key) === tail) this.tails.delete(key);
+		}
+	}
+
+	/** The login host answered 429: no token request of this key before Retry-After. */
+	hold(key: string, retryAfterSec: number | undefined): void {
+		const ms = retryAfterSec === undefined ? TOKEN_RETRY_AFTER_DEFAULT_MS : Math.max(1_000, retryAfterSec * 1000);
+		if (ms > TOKEN_MAX_HOLD_MS) return;
+		const until = this.clock.now() + ms;
+		if (until > (this.holds.get(key) ?? 0)) this.holds.set(key, until);
+	}
+
+	heldUntil(key: string): number {
+		return this.holds.get(key) ?? 0;
+	}
+
+	private async waitForHold(key: string, signal?: AbortSignal): Promise<void> {
+		for (;;) {
+			const until = this.holds.get(key) ?? 0;
+			const wait = until - this.clock.now();
+			if (wait <= 0) {
+				this.holds.delete(key);
+				return;
+			}
+			await this.clock.sleep(wait, signal);
+		}
+	}
+}
+
+export const tokenRequestPacer = new TokenRequestPacer();
+
+export interface TokenRequestOptions {
+	/**
+	 * Pool slot the token is for. Callers for the same slot share one request; a slot other than 0 gets a token
+	 * of its own (slot 0, the default, is the credential's stored token, fetched by preAuthentication).
+	 */
+	slot?: number;
+	/** Listened to instead of the signal registered with `bindTokenSignal`. */
+	signal?: AbortSignal;
+}
+
 /**
  * What the request that needs a token is listening to, keyed by the credentials object n8n hands to
  * preAuthentication (the same object the sender passed in). preAuthentication itself only receives a helper
@@ -121,9 +201,13 @@ export function bindTokenSignal(credentials: ICredentialDataDecryptedObject, sig
 	else callerSignals.delete(credentials);
 }
 
-function flightKey(loginBaseUrl: string, clientId: string, clientSecret: string): string {
+function flightKey(loginBaseUrl: string, clientId: string, clientSecret: string, slot: number): string {
 	const secretHash = createHash('sha256').update(clientSecret).digest('hex');
-	return `${loginBaseUrl}\n${clientId}\n${secretHash}`;
+	return `${loginBaseUrl}\n${clientId}\n${secretHash}${slot > 0 ? `\n#${slot}` : ''}`;
+}
+
+function pacerKey(loginBaseUrl: string, clientId: string): string {
+	return JSON.stringify([loginBaseUrl, clientId]);
 }
 
 function readString(credentials: ICredentialDataDecryptedObject, key: string): string {
@@ -142,6 +226,7 @@ export async function requestToken(
 	credentials: ICredentialDataDecryptedObject,
 	now: () => number = Date.now,
 	timeoutMs: number = TOKEN_REQUEST_TIMEOUT_MS,
+	options: TokenRequestOptions = {},
 ): Promise<IssuedToken> {
 	const { loginBaseUrl } = resolveHosts(credentials);
 	const clientId = readString(credentials, 'clientId');
@@ -149,12 +234,13 @@ export async function requestToken(
 	if (!clientId || !clientSecret) {
 		throw new GenesysTokenError(0, INVALID_CONFIGURATION, 'the credential needs a Client ID and a Client Secret');
 	}
-	const signal = callerSignals.get(credentials);
+	const signal = options.signal ?? callerSignals.get(credentials);
 	signal?.throwIfAborted();
-	const key = flightKey(loginBaseUrl, clientId, clientSecret);
+	const key = flightKey(loginBaseUrl, clientId, clientSecret, options.slot ?? 0);
 	let flight = inFlight.get(key);
 	if (!flight) {
-		flight = startFlight(key, helper, `${loginBaseUrl}/oauth/token`, clientId, clientSecret, now, timeoutMs);
+		const url = `${loginBaseUrl}/oauth/token`;
+		flight = startFlight(key, pacerKey(loginBaseUrl, clientId), helper, url, clientId, clientSecret, now, timeoutMs);
 		inFlight.set(key, flight);
 	}
 	flight.waiting++;
@@ -171,6 +257,7 @@ export async function requestToken(
 
 function startFlight(
 	key: string,
+	paceKey: string,
 	helper: IHttpRequestHelper,
 	url: string,
 	clientId: string,
@@ -178,19 +265,32 @@ function startFlight(
 	now: () => number,
 	timeoutMs: number,
 ): Flight {
-	const deadline = startDeadline(timeoutMs);
-	const request = fetchToken(helper, url, clientId, clientSecret, now, timeoutMs, deadline.signal, deadline.expired);
-	// Bounded even if the HTTP helper ignored the abort signal.
-	const bounded = untilAborted(request, deadline.signal).catch((error: unknown) => {
-		throw deadline.expired() ? new GenesysTokenError(0, 'ETIMEDOUT') : error;
-	});
-	request.catch(() => undefined);
-	const flight: Flight = {
-		promise: bounded.finally(() => {
+	const abandoned = new AbortController();
+	// The deadline starts once it is this request's turn: waiting for the pacer is not the login host's time.
+	const paced = tokenRequestPacer.run(
+		paceKey,
+		async () => {
+			const deadline = startDeadline(timeoutMs, abandoned.signal);
+			const request = fetchToken(helper, url, clientId, clientSecret, now, timeoutMs, deadline.signal, deadline.expired);
+			request.catch(() => undefined);
+			// Bounded even if the HTTP helper ignored the abort signal.
+			const outcome = await untilAborted(request, deadline.signal).then(
+				(token) => ({ token }),
+				(error: unknown) => ({ error: deadline.expired() ? new GenesysTokenError(0, 'ETIMEDOUT') : error }),
+			);
 			deadline.dispose();
+			if ('token' in outcome) return outcome.token;
+			const { error } = outcome;
+			if (error instanceof GenesysTokenError && error.httpStatus === 429) tokenRequestPacer.hold(paceKey, error.retryAfterSec);
+			throw error;
+		},
+		abandoned.signal,
+	);
+	const flight: Flight = {
+		promise: paced.finally(() => {
 			if (inFlight.get(key) === flight) inFlight.delete(key);
 		}),
-		abort: () => deadline.dispose(),
+		abort: () => abandoned.abort(),
 		waiting: 0,
 	};
 	// Nobody may be waiting when it fails (everyone left): that rejection is expected, not unhandled.
@@ -252,7 +352,8 @@ export function interpretTokenResponse(response: IN8nHttpFullResponse, sentAt: n
 		const oauth = oauthErrorSchema.safeParse(body);
 		const error = oauth.success ? oauth.data.error : undefined;
 		const detail = oauth.success ? (oauth.data.error_description ?? oauth.data.description) : undefined;
-		throw new GenesysTokenError(response.statusCode, error, detail);
+		const retryAfter = response.statusCode === 429 ? retryAfterSeconds(readHeader(response.headers, 'retry-after')) : undefined;
+		throw new GenesysTokenError(response.statusCode, error, detail, retryAfter);
 	}
 	const parsed = tokenResponseSchema.safeParse(body);
 	if (!parsed.success) {
@@ -268,6 +369,13 @@ export function interpretTokenResponse(response: IN8nHttpFullResponse, sentAt: n
 		[ACCESS_TOKEN_FIELD]: parsed.data.access_token,
 		[TOKEN_EXPIRES_AT_FIELD]: Math.floor(sentAt + parsed.data.expires_in * 1000),
 	};
+}
+
+/** Whole or decimal seconds; anything else is treated as absent. */
+function retryAfterSeconds(value: unknown): number | undefined {
+	const text = typeof value === 'number' ? String(value) : value;
+	if (typeof text !== 'string' || !/^\s*\d+(\.\d+)?\s*$/.test(text)) return undefined;
+	return Number(text);
 }
 
 function readHeader(headers: unknown, name: string): unknown {

@@ -9,7 +9,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { GenesysApi } from '../../GenesysCloud/genesysApi';
-import { rateLimitOf } from '../../GenesysCloud/parameters';
+import { rateLimitOf, tokenPoolSizeOf } from '../../GenesysCloud/parameters';
 import { RUN_SUMMARY_KEY } from '../../GenesysCloud/runSummary';
 import type { FieldError } from '../../GenesysCloud/resultError';
 import { toResultError } from '../../GenesysCloud/resultError';
@@ -43,6 +43,7 @@ export async function executeBulkCreateUsers(this: IExecuteFunctions): Promise<I
 		rateLimit: rateLimitOf(settings.requestsPerMinute, settings.rateLimitWindowSeconds),
 		// Provisioning keeps to `concurrency` through its own pools; the lookup searches may run wider.
 		maxConcurrency: Math.max(settings.concurrency, LOOKUP_CONCURRENCY),
+		tokenPoolSize: tokenPoolSizeOf(this),
 	});
 	const outcome = await runBulkCreate(
 		{ api: client, settings, clock: SYSTEM_CLOCK, signal: this.getExecutionCancelSignal(), log: this.logger },
