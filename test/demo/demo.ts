@@ -187,9 +187,11 @@ async function runDemoWorkflow(
 	} finally {
 		wire.stop();
 	}
+	// Failed rows leave through the node's error output (the example's On Error setting) as n8n error items:
+	// the row's facts under `error`.
+	const failed = result.output(BULK_NODE, 1).map((item: OutputItem): Json => ({ ...(item.json.error as Json), error: item.json.error }));
 	const rows = result.ranNodes.includes(BULK_NODE)
-		? [...result.output(BULK_NODE, 0), ...result.output(BULK_NODE, 1)]
-				.map((item: OutputItem) => item.json)
+		? [...result.output(BULK_NODE, 0).map((item: OutputItem): Json => item.json), ...failed]
 				.filter((json) => !('summary' in json))
 				.sort((a, b) => Number(a.row) - Number(b.row))
 		: [];

@@ -100,21 +100,28 @@ test('with the summary on, the summary item passes Wait for Job untouched and ev
 		{ json: { name: 'Summary One', email: 'summary.one@example.com' } },
 		{ json: { name: 'Summary Two', email: 'summary.two@example.com' } },
 	];
-	const result = await runWorkflow({
+	const running = runWorkflow({
 		workflow: manualTriggerWorkflow([
 			{
 				name: CREATE_NODE,
 				type: CREATE_TYPE,
 				parameters: { inputSource: 'items', onExisting: 'skip', dryRun: false, options: { includeSummary: true } },
 			},
-			{ name: WAIT_NODE, type: WAIT_TYPE, parameters: { ...FAST, jobType: 'usersSearchable' } },
+			{ name: WAIT_NODE, type: WAIT_TYPE, parameters: { ...FAST, timeout: 600, jobType: 'usersSearchable' } },
 		]),
 		credentials: credentialsFor(emu),
 		startItems: input,
 	});
+	// Both users exist and the Wait node has searched for them: then the index catches up (emulator time).
+	const emails = input.map((item) => item.json.email);
+	const created = (): boolean =>
+		emails.every((email) => [...emu.state.users.values()].some((user) => user.email === email));
+	await until(() => created() && searchesAfter(lastCreateSeq()).length >= 1);
+	clock.advance(LAG_MS);
+	const result = await running;
 	expect(result.status).toBe('success');
-	const created = result.output(CREATE_NODE, 0);
-	expect(created.map((item) => item.json.status ?? 'summary')).toEqual(['created', 'created', 'summary']);
+	const createdItems = result.output(CREATE_NODE, 0);
+	expect(createdItems.map((item) => item.json.status ?? 'summary')).toEqual(['created', 'created', 'summary']);
 	const completed = result.output(WAIT_NODE, 0);
 	expect(result.output(WAIT_NODE, 1)).toEqual([]);
 	expect(completed.slice(0, 2).map((item) => item.json)).toEqual([
@@ -122,7 +129,7 @@ test('with the summary on, the summary item passes Wait for Job untouched and ev
 		expect.objectContaining({ status: 'searchable', succeeded: true }),
 	]);
 	// The summary is the same item, last, paired to the summary item it came from.
-	expect(completed[2].json).toEqual(created[2].json);
+	expect(completed[2].json).toEqual(createdItems[2].json);
 	expect(completed[2].json.summary).toMatchObject({ total: 2, byStatus: { created: 2 } });
 	expect(completed[2].pairedItem).toEqual({ item: 2 });
 });

@@ -164,19 +164,28 @@ export function followUpsFor(
 }
 
 /**
- * Why a follow-up the row asks for is left out, or undefined when it is sent. An invitation activates an
- * inactive user (docs/GENESYS.md, "Users"), so a user meant to stay inactive gets none.
+ * Why a follow-up the row asks for is not sent under these settings, known before any write; undefined when
+ * it is sent. A real run and a dry run both record it as a skipped step with this note, and the row does not
+ * fail for it.
+ * - An External Key without an External ID Authority (typically an HRIS `employee_id` column that Map
+ *   Automatically picked up) is not registered, rather than creating the user and then failing the row.
+ * - An invitation activates an inactive user (docs/GENESYS.md, "Users"), so a user meant to stay inactive
+ *   gets none.
  */
 export function followUpSkipReason(
 	row: ValidRow,
-	settings: Pick<BulkCreateSettings, 'newUserState'>,
+	settings: Pick<BulkCreateSettings, 'newUserState' | 'externalIdAuthority'>,
 	action: Action | undefined,
 	step: FollowUpStep,
 ): string | undefined {
+	if (step === 'externalId' && !settings.externalIdAuthority) return NO_AUTHORITY_NOTE;
 	if (step !== 'invite') return undefined;
 	const wanted = action === 'create' ? newUserState(row, settings) : row.create.state;
 	return wanted === 'inactive' ? 'not sent: the user is to stay inactive and an invitation would activate it' : undefined;
 }
+
+export const NO_AUTHORITY_NOTE =
+	'External Key not registered: set Options > External ID Authority (the system of record, e.g. Workday) to register it';
 
 /**
  * Whether the invitation is sent with `force=true`. Without it Genesys sends nothing while an earlier
