@@ -319,16 +319,21 @@ export class Throttle {
 
 	/** Ms until some token may start (windows, cap and pauses), whatever is in flight. */
 	readyInMs(): number {
-		const now = this.clock.now();
-		let earliest = this.pausedUntil;
+		const { earliest, capSlot } = this.earliestStart();
+		return Math.max(0, Math.max(earliest, capSlot) - this.clock.now());
+	}
+
+	/**
+	 * When the first token's window and the pauses allow a start (`earliest`), and when the pool-wide cap does
+	 * (`capSlot`; -Infinity for a single token, which has no pool cap).
+	 */
+	private earliestStart(): { earliest: number; capSlot: number } {
 		let laneReady = Number.POSITIVE_INFINITY;
 		for (const lane of this.lanes) laneReady = Math.min(laneReady, this.laneReadyAt(lane));
-		earliest = Math.max(earliest, laneReady);
-		if (this.lanes.length > 1) {
-			const { windowMs, marginMs } = this.settings;
-			earliest = Math.max(earliest, this.pool.nextSlot(this.adaptive.cap, windowMs + marginMs));
-		}
-		return Math.max(0, earliest - now);
+		const earliest = Math.max(this.pausedUntil, laneReady);
+		if (this.lanes.length === 1) return { earliest, capSlot: Number.NEGATIVE_INFINITY };
+		const { windowMs, marginMs } = this.settings;
+		return { earliest, capSlot: this.pool.nextSlot(this.adaptive.cap, windowMs + marginMs) };
 	}
 
 	/** Applies stricter settings from a later user of the same shared instance (never loosens). */
@@ -423,18 +428,12 @@ export class Throttle {
 	private waitMs(): number {
 		if (this.inFlight >= this.settings.maxConcurrency) return Number.POSITIVE_INFINITY;
 		const now = this.clock.now();
-		let earliest = this.pausedUntil;
-		let laneReady = Number.POSITIVE_INFINITY;
-		for (const lane of this.lanes) laneReady = Math.min(laneReady, this.laneReadyAt(lane));
-		earliest = Math.max(earliest, laneReady);
-		if (this.lanes.length > 1) {
-			const { windowMs, marginMs } = this.settings;
-			this.adaptive.maybeIncrease(now, windowMs);
-			const capSlot = this.pool.nextSlot(this.adaptive.cap, windowMs + marginMs);
-			if (capSlot > Math.max(now, earliest)) {
-				this.adaptive.bound = true;
-				earliest = capSlot;
-			}
+		// The cap may rise first (a window without a 429), so the slot below is read against the new cap.
+		if (this.lanes.length > 1) this.adaptive.maybeIncrease(now, this.settings.windowMs);
+		const { earliest, capSlot } = this.earliestStart();
+		if (capSlot > Math.max(now, earliest)) {
+			this.adaptive.bound = true;
+			return capSlot - now;
 		}
 		return Math.max(0, earliest - now);
 	}
