@@ -9,21 +9,35 @@ import { setMeasureGate } from './contenders/measure';
 import { redact } from './redact';
 import type { ChildMessage, ChildReport, ParentMessage, Task } from './types';
 
+type PackageNodes = typeof import('./contenders/packageNodes');
+type HttpRequestNode = typeof import('./contenders/httpRequestNode');
+type SdkLoop = typeof import('./contenders/sdkLoop');
+type BareHttp = typeof import('./contenders/bareHttp');
+
+/**
+ * Required lazily: the SDK contender must not load n8n, and the n8n contenders must not load the SDK. A
+ * require (not `import()`), because the child runs under tsx's require hook, which resolves extensionless
+ * TypeScript paths for require only.
+ */
+function load<T>(path: string): T {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return require(path) as T;
+}
+
 async function runTask(task: Task): Promise<ContenderRun> {
-	// Required lazily: the SDK contender must not load n8n, and the n8n contenders must not load the SDK.
 	switch (task.kind) {
 		case 'bulkNode':
-			return await (await import('./contenders/packageNodes')).runBulkNode(task);
+			return await load<PackageNodes>('./contenders/packageNodes').runBulkNode(task);
 		case 'csvDryRun':
-			return await (await import('./contenders/packageNodes')).runCsvDryRun(task);
+			return await load<PackageNodes>('./contenders/packageNodes').runCsvDryRun(task);
 		case 'waitForJob':
-			return await (await import('./contenders/packageNodes')).runWaitForJob(task);
+			return await load<PackageNodes>('./contenders/packageNodes').runWaitForJob(task);
 		case 'httpRequestNode':
-			return await (await import('./contenders/httpRequestNode')).runHttpRequestNode(task);
+			return await load<HttpRequestNode>('./contenders/httpRequestNode').runHttpRequestNode(task);
 		case 'sdkLoop':
-			return await (await import('./contenders/sdkLoop')).runSdkLoop(task);
+			return await load<SdkLoop>('./contenders/sdkLoop').runSdkLoop(task);
 		case 'bareHttp':
-			return await (await import('./contenders/bareHttp')).runBareHttp(task);
+			return await load<BareHttp>('./contenders/bareHttp').runBareHttp(task);
 	}
 }
 
