@@ -1,10 +1,10 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
@@ -110,14 +110,19 @@ export class GenesysCloudOAuth2Api implements ICredentialType {
 		return { ...(await requestToken(this, credentials)) };
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: `=Bearer {{$credentials.${ACCESS_TOKEN_FIELD}}}`,
-			},
-		},
-	};
+	/**
+	 * A function rather than a generic `{{$credentials.accessToken}}` template: n8n resolves a template through
+	 * its expression engine on every request (a data proxy, `$now` and all), which cost more CPU per request than
+	 * the rest of the client put together.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const token = credentials[ACCESS_TOKEN_FIELD];
+		const authorization = `Bearer ${typeof token === 'string' ? token : ''}`;
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: authorization } };
+	}
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,4 +1,4 @@
-import type { ICredentialType } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions } from 'n8n-workflow';
 
 import { GenesysCloudOAuth2Api } from '../../credentials/GenesysCloudOAuth2Api.credentials';
 import { CUSTOM_REGION, GENESYS_REGIONS, resolveHosts } from '../../nodes/GenesysCloud/regions';
@@ -110,11 +110,20 @@ describe('GenesysCloudOAuth2Api', () => {
 		expect(credential.properties.filter((p) => p.type === 'hidden' && p.typeOptions?.expirable)).toHaveLength(1);
 	});
 
-	it('authenticates with a Bearer header and tests against organizations/me on the API host', () => {
-		expect(credential.authenticate).toEqual({
-			type: 'generic',
-			properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
-		});
+	it('authenticates with a Bearer header, leaving the caller\'s options and other headers alone', async () => {
+		const authenticate = credential.authenticate as (
+			credentials: ICredentialDataDecryptedObject,
+			options: IHttpRequestOptions,
+		) => Promise<IHttpRequestOptions>;
+		const options: IHttpRequestOptions = { url: '/api/v2/users', headers: { 'Content-Type': 'application/json' } };
+		const sent = await authenticate({ accessToken: 'tok-123', clientSecret: 's3cret' }, options);
+		expect(sent.headers).toEqual({ 'Content-Type': 'application/json', Authorization: 'Bearer tok-123' });
+		expect(sent.url).toBe('/api/v2/users');
+		expect(options.headers).toEqual({ 'Content-Type': 'application/json' });
+		expect(JSON.stringify(sent)).not.toContain('s3cret');
+	});
+
+	it('tests against organizations/me on the API host', () => {
 		expect(credential.test.request.url).toBe('/api/v2/organizations/me');
 		expect(credential.test.request.baseURL).toContain('"https://api." + $credentials.region');
 		expect(credential.test.request.baseURL).toContain('$credentials.apiBaseUrl');

@@ -30,6 +30,12 @@ export interface Deadline {
 }
 
 /**
+ * Why a deadline's own timer is stopped once its work settled. One shared reason: `abort()` without one builds
+ * a DOMException (stack trace included) for every request.
+ */
+const SETTLED = new Error('The request settled before its deadline');
+
+/**
  * A child signal of `parent` that also aborts `ms` after now. Runs on n8n's timer helpers (real time: a wire
  * deadline is about the network, not about an injected test clock).
  */
@@ -49,7 +55,7 @@ export function startDeadline(ms: number, parent?: AbortSignal): Deadline {
 		signal: link.signal,
 		expired: () => expired,
 		dispose: () => {
-			timer.abort();
+			timer.abort(SETTLED);
 			link.dispose();
 		},
 	};
