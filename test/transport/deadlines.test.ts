@@ -73,6 +73,27 @@ describe(`deadlines (n8n ${engineVersion()}.x engine)`, () => {
 		expect(nextMs).toBeLessThan(SLOW_ANSWER_MS / 2);
 	});
 
+	it('requests waiting for a new token go once it is issued, not after the answer of the request that fetched it', async () => {
+		// The first request fetches the token (n8n runs preAuthentication, then sends it) and never gets an
+		// answer; the others waited for its token, and must not wait for its answer too.
+		emu.setFaults({ stall: { phase: 'headers', pathFilter: '^/api/v2/users$' } });
+		const controller = new AbortController();
+		const settings = { timeoutMs: 120_000, retry: { deadlineMs: 300_000 } };
+		const items = [CREATE, ORG, ORG, ORG];
+		let settled = false;
+		const run = runProbe(emu.url, items, { settings, parallel: true, signal: controller.signal, cancelGraceMs: 20_000 });
+		void run.finally(() => (settled = true));
+		const answered = (): number => apiRequests(emu).filter((r) => r.path === ORG.json.path && r.status === 200).length;
+		// Generous: each of these takes milliseconds; the stalled create would hold them 120 s.
+		for (let i = 0; i < 800 && answered() < 3; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+		expect(answered()).toBe(3);
+		expect(settled).toBe(false);
+		expect(tokenRequests(emu)).toHaveLength(1);
+		expect(apiRequests(emu).filter((r) => r.method === 'POST')).toHaveLength(1);
+		controller.abort();
+		expect((await run).result.status).toBe('canceled');
+	});
+
 	it('Stop ends a run waiting on a stalled token request', async () => {
 		emu.setFaults({ stall: { phase: 'headers', pathFilter: '^/oauth/token$' } });
 		const controller = new AbortController();

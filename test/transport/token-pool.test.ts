@@ -88,6 +88,22 @@ describe('token pool against the emulator', () => {
 		expect(client.stats().tokens.map((t) => t.tokenRefreshes).sort()).toEqual([1, 1, 2]);
 	});
 
+	it('every token revoked at once: each is renewed once, and no request fails for landing on another revoked one', async () => {
+		const emu = await emulator({});
+		const { client } = makeClient(emu, { tokenPoolSize: 3 });
+		await all(client, 6);
+		expect(emu.stats.tokensIssued).toBe(3);
+		emu.expireAllTokens();
+		// One after the other: a request refused on one token is resent on the token with the most room,
+		// another one, revoked too.
+		const failures: unknown[] = [];
+		for (let i = 0; i < 6; i++) failures.push(await client.request(ORG).then(() => undefined, (error: unknown) => error));
+		expect(failures.filter((failure) => failure !== undefined)).toEqual([]);
+		// One renewal per token, whichever requests met the 401s.
+		expect(emu.stats.tokensIssued).toBe(6);
+		expect(client.stats().tokens.map((t) => t.tokenRefreshes)).toEqual([2, 2, 2]);
+	});
+
 	it('a 429 on one token pauses only that token: the others serve the rest, no shared slowdown', async () => {
 		// Retry-After of 60 s on tok-2 only: the run never waits for it, the other tokens take the requests.
 		const emu = await emulator({ rateLimit: false, faults: { rate429: 1, tokenFilter: '^tok-2$', retryAfterSec: 60 } });

@@ -293,7 +293,9 @@ export class GenesysClient {
 	): Promise<GenesysResponse<T>> {
 		const startedAt = this.clock.now();
 		let rejected: { lane: number; generation: number } | undefined;
-		let renewedAfter401 = false;
+		// Tokens this request has renewed after a 401. Its resend may go out on another token of the pool, which
+		// the same revocation may have hit: each token gets its one renewal.
+		const renewedAfter401 = new Set<number>();
 		for (let attempt = 1; ; attempt++) {
 			const result = await this.attempt(options, url, signal, rejected);
 			rejected = undefined;
@@ -308,9 +310,9 @@ export class GenesysClient {
 					attempts: attempt,
 				};
 			}
-			if (response?.status === 401 && !renewedAfter401) {
+			if (response?.status === 401 && !renewedAfter401.has(result.lane)) {
 				// The token may have been revoked or expired early: renew that token (only) once, then resend.
-				renewedAfter401 = true;
+				renewedAfter401.add(result.lane);
 				rejected = { lane: result.lane, generation: response.generation };
 				this.log(`${options.method} ${options.path} -> 401, renewing token ${result.lane + 1} and resending`);
 				continue;

@@ -16,6 +16,7 @@ import {
 	ACCESS_TOKEN_FIELD,
 	bindTokenSignal,
 	GenesysTokenError,
+	onTokenIssued,
 	parseTokenFailure,
 	requestToken,
 	TOKEN_EXPIRES_AT_FIELD,
@@ -267,8 +268,18 @@ export abstract class CredentialSender implements HttpSender {
 		// A copy with the token blanked: n8n then runs preAuthentication and persists the new token.
 		const copy: ICredentialDataDecryptedObject = { ...this.credentials, [ACCESS_TOKEN_FIELD]: '' };
 		let finish: () => void = () => undefined;
-		this.renewal = new Promise<void>((resolve) => (finish = resolve));
+		const renewal = new Promise<void>((resolve) => (finish = resolve));
+		this.renewal = renewal;
 		let renewed = false;
+		const release = (): void => {
+			if (this.renewal === renewal) this.renewal = undefined;
+			finish();
+		};
+		// The requests waiting for this token go as soon as it is issued, while this one is still on its way.
+		onTokenIssued(copy, (issued) => {
+			renewed = this.adopt(issued[ACCESS_TOKEN_FIELD], issued[TOKEN_EXPIRES_AT_FIELD]) || renewed;
+			release();
+		});
 		let raw: RawResponse;
 		try {
 			request.onDispatch?.();
@@ -276,22 +287,21 @@ export abstract class CredentialSender implements HttpSender {
 			bindTokenSignal(copy, request.signal);
 			raw = await this.dispatch(copy, request);
 		} finally {
+			onTokenIssued(copy, undefined);
 			// Even a failed request may have fetched (and persisted) a new token on the copy.
-			renewed = this.adopt(copy);
-			this.renewal = undefined;
-			finish();
+			renewed = this.adopt(copy[ACCESS_TOKEN_FIELD], copy[TOKEN_EXPIRES_AT_FIELD]) || renewed;
+			release();
 		}
 		return { ...this.shape(raw), generation: this.generation, tokenRenewed: renewed };
 	}
 
-	/** Takes over a token fetched on the copy; true when it is a new one. */
-	private adopt(copy: ICredentialDataDecryptedObject): boolean {
-		const token = copy[ACCESS_TOKEN_FIELD];
+	/** Takes over a newly fetched token; true when it is a new one. */
+	private adopt(token: unknown, expiresAtValue: unknown): boolean {
 		if (typeof token !== 'string' || token === '' || token === this.credentials[ACCESS_TOKEN_FIELD]) return false;
 		this.staleGeneration = undefined;
 		this.credentials[ACCESS_TOKEN_FIELD] = token;
-		this.credentials[TOKEN_EXPIRES_AT_FIELD] = copy[TOKEN_EXPIRES_AT_FIELD];
-		const expiresAt = Number(copy[TOKEN_EXPIRES_AT_FIELD]);
+		this.credentials[TOKEN_EXPIRES_AT_FIELD] = expiresAtValue as ICredentialDataDecryptedObject[string];
+		const expiresAt = Number(expiresAtValue);
 		this.tokenLifetimeMs = expiresAt > 0 ? Math.max(0, expiresAt - this.now()) : undefined;
 		this.generation++;
 		return true;

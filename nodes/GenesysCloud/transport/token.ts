@@ -201,6 +201,21 @@ export function bindTokenSignal(credentials: ICredentialDataDecryptedObject, sig
 	else callerSignals.delete(credentials);
 }
 
+type TokenListener = (issued: IssuedToken) => void;
+
+/**
+ * Who wants to know as soon as a token for these credentials is issued, keyed like `callerSignals`. n8n runs
+ * preAuthentication and then the API request in one call; requests waiting for that token need not wait for
+ * the API request's answer too.
+ */
+const issuedListeners = new WeakMap<ICredentialDataDecryptedObject, TokenListener>();
+
+/** `listener` hears of the next token issued for these credentials (undefined: nobody does any more). */
+export function onTokenIssued(credentials: ICredentialDataDecryptedObject, listener: TokenListener | undefined): void {
+	if (listener) issuedListeners.set(credentials, listener);
+	else issuedListeners.delete(credentials);
+}
+
 function flightKey(loginBaseUrl: string, clientId: string, clientSecret: string, slot: number): string {
 	const secretHash = createHash('sha256').update(clientSecret).digest('hex');
 	return `${loginBaseUrl}\n${clientId}\n${secretHash}${slot > 0 ? `\n#${slot}` : ''}`;
@@ -245,7 +260,9 @@ export async function requestToken(
 	}
 	flight.waiting++;
 	try {
-		return await untilAborted(flight.promise, signal);
+		const issued = await untilAborted(flight.promise, signal);
+		issuedListeners.get(credentials)?.(issued);
+		return issued;
 	} finally {
 		flight.waiting--;
 		if (flight.waiting === 0 && inFlight.get(key) === flight) {
