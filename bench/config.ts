@@ -66,6 +66,8 @@ export interface RunSpec {
 	users?: number;
 	/** Essential Genesys calls per user: 1 (create) or 4 (create, external id, role, invite). */
 	callsPerUser?: number;
+	/** Most requests the contender keeps in flight, when it has such a setting (for the window bound). */
+	concurrency?: number;
 	/** Extra facts for the report (concurrency, chunk size, ...). */
 	settings: Record<string, number | string | boolean>;
 	task(url: string, client: ClientCredentials): Task;
@@ -81,7 +83,7 @@ export interface BenchOptions {
 	jobFactor: number;
 	/** Package folder for this package's nodes (default: the repository's dist/). */
 	packageDir?: string;
-	/** Run only the specs whose id contains one of these strings. */
+	/** Run only the specs whose id contains one of these strings (or is one of them exactly, when one names a run). */
 	only: string[];
 	/** Write V8 CPU profiles of each child to bench/results/profiles. */
 	profile: boolean;
@@ -129,6 +131,7 @@ function bulkRateSpec(options: BenchOptions, group: 'rate' | 'realtime', factor:
 		shape,
 		users,
 		callsPerUser: full ? 4 : 1,
+		concurrency: NODE_DEFAULT_CONCURRENCY,
 		settings: { concurrency: NODE_DEFAULT_CONCURRENCY, requestsPerMinute: rpm, rateLimitWindowSeconds: windowSeconds },
 		task: (url, client) => ({
 			kind: 'bulkNode',
@@ -162,6 +165,7 @@ function rateSpecs(options: BenchOptions, sizes: Sizes): RunSpec[] {
 			shape,
 			users,
 			callsPerUser: 1,
+			concurrency: 1,
 			settings: { batchSize: 1, batchIntervalMs, maxTries: HTTP_MAX_TRIES, waitBetweenTriesMs },
 			task: (url, client) => ({
 				kind: 'httpRequestNode',
@@ -184,6 +188,7 @@ function rateSpecs(options: BenchOptions, sizes: Sizes): RunSpec[] {
 			shape,
 			users,
 			callsPerUser: 1,
+			concurrency: SDK_CHUNK_SIZE,
 			settings: { chunkSize: SDK_CHUNK_SIZE },
 			task: (url, client) => ({ kind: 'sdkLoop', url, client, factor, users, chunkSize: SDK_CHUNK_SIZE }),
 		});
@@ -361,6 +366,9 @@ export function benchPlan(options: BenchOptions): RunSpec[] {
 	// the undistorted reference, and the time the CSV dry run no longer takes pays for it.
 	if (options.realTime || !options.quick) specs.push(bulkRateSpec(options, 'realtime', 1, sizes.realTime, false));
 	if (options.only.length === 0) return specs;
-	return specs.filter((spec) => options.only.some((part) => spec.id.includes(part)));
+	// A part that names a run exactly selects that run alone (`rate.package.create.1000` is not also 10000).
+	const ids = new Set(specs.map((spec) => spec.id));
+	const matches = (id: string, part: string): boolean => (ids.has(part) ? id === part : id.includes(part));
+	return specs.filter((spec) => options.only.some((part) => matches(spec.id, part)));
 }
 

@@ -370,7 +370,8 @@ function rateSection(results: BenchResults): string[] {
 		'',
 		`Emulator: ${shapeLine(runs[0])}. Per-minute figures are per Genesys minute (real minutes x ${runs[0].emulator.factor}).`,
 		'Ceiling = limit / calls per user (300 users/min create only, 75 with external id + role + invite).',
-		'Window bound = the least time the rolling window allows for those calls: floor((N - 1) / limit) windows + one latency.',
+		'Window bound = the least time the rolling window allows for those calls at the contender\'s concurrency c: ' +
+			'floor((N - 1) / limit) windows, then the last window\'s r calls, ceil(r / c) answers in a row of one latency each.',
 		'',
 		...rateTable(runs),
 		'',
@@ -504,7 +505,7 @@ function targetSection(targets: TargetCheck[], runs: RunRecord[]): string[] {
 
 /**
  * Compressed and real-time create runs of the same size side by side: compression divides latency and
- * window by F, but not the machine's own time per request, which the window bound does not allow for.
+ * window by F, but not the machine's own time per request, which no bound can allow for.
  */
 function compressionNote(runs: RunRecord[]): string[] {
 	const real = runs.find((run) => run.group === 'realtime' && run.rate);
@@ -512,10 +513,10 @@ function compressionNote(runs: RunRecord[]): string[] {
 	if (!real?.rate || !compressed?.rate) return [];
 	return [
 		`${fixed(real.users)} users create only: window-bound ratio ${ratio(compressed.rate.ratioToWindowBound)} with time ` +
-			`compressed ${compressed.emulator.factor}x, ${ratio(real.rate.ratioToWindowBound)} in real time. The window bound counts one ` +
-			"latency after the last full window, as if the last, partial window's requests could all leave at once; they leave " +
-			'at concurrency / (latency + this machine\'s own time per request through n8n), and compression divides the ' +
-			'latency, not that time. Against Genesys the real-time figure applies.',
+			`compressed ${compressed.emulator.factor}x, ${ratio(real.rate.ratioToWindowBound)} in real time. What separates a run ` +
+			"from its bound is this machine's own time per request through n8n (a new connection per request, the engine, " +
+			'the node): a fixed cost that compression does not divide, so it weighs F times more against a compressed ' +
+			'window. Against Genesys the real-time figure applies.',
 		'',
 	];
 }

@@ -208,7 +208,15 @@ function measure(spec: RunSpec, emu: Emulator, report: ChildReport): RunRecord {
 		const expected = benchEmails(spec.users);
 		const users = [...emu.state.users.values()];
 		record.outcome = userOutcome(users, expected);
-		record.rate = rateMetrics(record.outcome.created, traffic.requests, spec.callsPerUser, spec.users, wallMs, spec.shape);
+		record.rate = rateMetrics(
+			record.outcome.created,
+			traffic.requests,
+			spec.callsPerUser,
+			spec.users,
+			wallMs,
+			spec.shape,
+			spec.concurrency,
+		);
 		if (spec.callsPerUser > 1) {
 			const { externalIds, grants, invites } = emu.state;
 			record.followUps = followUpOutcome(users, expected, externalIds, grants, invites, BENCH_ROLE_ID);
