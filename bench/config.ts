@@ -85,8 +85,10 @@ export interface BenchOptions {
 	packageDir?: string;
 	/** Run only the specs whose id contains one of these strings (or is one of them exactly, when one names a run). */
 	only: string[];
-	/** Write V8 CPU profiles of each child to bench/results/profiles. */
+	/** Write V8 CPU profiles of each child to bench/results/profiles.tmp. */
 	profile: boolean;
+	/** Write each run's request timeline to bench/results/requests.tmp. */
+	requestLog: boolean;
 	/** Add the real-time (uncompressed) rate-bound run of contender 1. */
 	realTime: boolean;
 }

@@ -4,7 +4,8 @@
  *
  * Flags: --quick (small smoke run), --only=<id part>[,...] (subset), --factor=N (rate-bound time factor,
  * 1..10), --job-factor=N, --package-dir=DIR (another build of this package), --profile (CPU profiles of
- * each child in bench/results/profiles.tmp/), --real-time (adds contender 1 rate-bound without time
+ * each child in bench/results/profiles.tmp/), --request-log (each run's request timeline in
+ * bench/results/requests.tmp/), --real-time (adds contender 1 rate-bound without time
  * compression: about 3.5 more minutes), --render=FILE.json (no run: rewrite FILE.md from FILE.json),
  * --merge=FILE.json (with --only: the runs measured now replace those of the same id in FILE.json, or are added;
  * the file's meta records the update, with its own load average; FILE.md is rewritten).
@@ -49,7 +50,7 @@ function positiveNumber(value: string | undefined, fallback: number, name: strin
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
-	const known = ['--quick', '--profile', '--real-time', '--render=', '--merge=', '--only=', '--factor=', '--job-factor=', '--package-dir='];
+	const known = ['--quick', '--profile', '--request-log', '--real-time', '--render=', '--merge=', '--only=', '--factor=', '--job-factor=', '--package-dir='];
 	const unknown = argv.filter((arg) => !known.some((flag) => arg === flag || (flag.endsWith('=') && arg.startsWith(flag))));
 	if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')}`);
 	const factor = positiveNumber(flagValue(argv, 'factor'), DEFAULT_FACTOR, 'factor');
@@ -63,6 +64,7 @@ export function parseOptions(argv: string[]): BenchOptions {
 		packageDir: packageDir === undefined ? undefined : path.resolve(packageDir),
 		only: (flagValue(argv, 'only') ?? '').split(',').filter((part) => part !== ''),
 		profile: argv.includes('--profile'),
+		requestLog: argv.includes('--request-log'),
 		realTime: argv.includes('--real-time'),
 	};
 }
@@ -154,11 +156,13 @@ export async function main(argv: string[]): Promise<void> {
 	const profileDir = path.join(RESULTS_DIR, 'profiles.tmp');
 	if (options.profile) mkdirSync(profileDir, { recursive: true });
 	const execArgv = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+	const requestLogDir = options.requestLog ? path.join(RESULTS_DIR, 'requests.tmp') : undefined;
+	if (requestLogDir !== undefined) mkdirSync(requestLogDir, { recursive: true });
 	progress(`bench: ${plan.length} runs${options.quick ? ' (quick)' : ''}, time factor ${options.factor}`);
 	const runs: RunRecord[] = [];
 	for (const [index, spec] of plan.entries()) {
 		progress(`[${index + 1}/${plan.length}] ${spec.id} ...`);
-		const record = await runScenario(spec, { execArgv });
+		const record = await runScenario(spec, { execArgv, requestLogDir });
 		runs.push(record);
 		progress(`    ${summaryLine(record)}`);
 	}

@@ -3,6 +3,7 @@
  * contender in its own child process, then the emulator's state and request log turned into metrics.
  */
 import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { startEmulator } from '../test/emulator';
@@ -82,6 +83,26 @@ export interface RunRecord {
 export interface ScenarioOptions {
 	/** Extra node flags for the child (e.g. --cpu-prof). */
 	execArgv: string[];
+	/** A folder to write each run's request timeline to (`<run id>.json`), for finding where time goes. */
+	requestLogDir?: string;
+}
+
+/**
+ * Every request the emulator saw, in ms from the start of the measured work: arrival, answer, method, path,
+ * status and the opaque token id (never the token, a body or a header).
+ */
+function writeRequestLog(dir: string, spec: RunSpec, emu: Emulator, report: ChildReport): void {
+	const at = (time: number | undefined): number | null => (time === undefined ? null : time - report.startedAt);
+	const requests = emu.requests.map((r) => ({
+		at: at(r.at),
+		answeredAt: at(r.answeredAt),
+		method: r.method,
+		path: r.path,
+		status: r.status,
+		token: r.tokenId ?? null,
+	}));
+	const log = { id: spec.id, wallMs: report.endedAt - report.startedAt, requests };
+	writeFileSync(path.join(dir, `${spec.id}.json`), `${JSON.stringify(log)}\n`);
 }
 
 /** Forks the child, hands it the task, opens the gate when it is ready, and waits for its report. */
@@ -233,6 +254,7 @@ export async function runScenario(spec: RunSpec, options: ScenarioOptions): Prom
 	const emu = await startScenarioEmulator(spec);
 	try {
 		const report = await runChild(spec, emu, options);
+		if (options.requestLogDir !== undefined) writeRequestLog(options.requestLogDir, spec, emu, report);
 		return measure(spec, emu, report);
 	} finally {
 		await emu.close();
