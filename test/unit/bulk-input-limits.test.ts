@@ -129,6 +129,19 @@ describe('values of megabytes', () => {
 		expect(check.errors[0].message).toMatch(/sent as 549,\d{3} bytes.*at most 512,000 per request; Department is its longest value/);
 	});
 
+	it('a body that only JSON escaping takes over the limit is invalid too (90,001 characters, over 540,000 bytes)', () => {
+		// A control character is sent as a 6-byte \u escape.
+		const escaped = '\u0001'.repeat(30_000);
+		const check = validateRecord(
+			{ name: `${escaped}x`, email: 'escaped@example.com', title: escaped, department: escaped },
+			OPTIONS,
+		);
+		expect(check.ok).toBe(false);
+		if (check.ok) return;
+		expect(check.errors.map((error) => error.field)).toEqual(['name']);
+		expect(check.errors[0].message).toMatch(/sent as 540,\d{3} bytes/);
+	});
+
 	it('a CSV cell under the record bound but over the value cap is an invalid row naming the field', () => {
 		const rows = csvRows(`email,name,department\nok@example.com,Ok,Sales\nbig@example.com,Big,${'d'.repeat(100_000)}\n`);
 		expect(rows[0].kind).toBe('valid');

@@ -428,13 +428,18 @@ function createUserErrors(
 
 /**
  * Values over MAX_VALUE_CHARS become errors and are left out of the record, before anything copies them
- * (trimming a value of megabytes would). Returns the record without them.
+ * (trimming a value of megabytes would). Returns the record without them, and the characters it still holds.
  */
-function dropOversized(record: MappedRecord, errors: FieldError[]): MappedRecord {
+function dropOversized(record: MappedRecord, errors: FieldError[]): { kept: MappedRecord; chars: number } {
 	let kept = record;
+	let chars = 0;
 	for (const field of Object.keys(record) as UserFieldId[]) {
 		const value = record[field];
-		if (valueLength(value, MAX_VALUE_CHARS) <= MAX_VALUE_CHARS) continue;
+		const length = valueLength(value, MAX_VALUE_CHARS);
+		if (length <= MAX_VALUE_CHARS) {
+			chars += length;
+			continue;
+		}
 		const size =
 			typeof value === 'string' ? `${formatCount(value.length)} characters long` : 'over the limit in size';
 		errors.push({
@@ -444,7 +449,21 @@ function dropOversized(record: MappedRecord, errors: FieldError[]): MappedRecord
 		if (kept === record) kept = { ...record };
 		delete kept[field];
 	}
-	return kept;
+	return { kept, chars };
+}
+
+/**
+ * What a body adds to the characters it is built from: keys, quotes, the phones' types and E.164 prefixes
+ * (a few dozen bytes per field; generous).
+ */
+const BODY_BYTES_BEYOND_INPUT = 8_192;
+
+/**
+ * Whether a body built from `inputChars` characters could reach Genesys's limit at all: a character is at most
+ * 6 bytes of JSON (a \u escape). Below that, the body is not serialised just to be measured.
+ */
+function mayExceedBodyLimit(inputChars: number): boolean {
+	return inputChars * 6 + BODY_BYTES_BEYOND_INPUT > MAX_REQUEST_BODY_BYTES;
 }
 
 /** UTF-8 bytes of a body as it is sent. */
@@ -482,7 +501,7 @@ export function validateRecord(
 	memo?: ListMemo,
 ): RecordCheck {
 	const errors: FieldError[] = [];
-	const record = dropOversized(input, errors);
+	const { kept: record, chars } = dropOversized(input, errors);
 	const values = cleanValues(record, options, errors);
 	const roles = readList(
 		'roles',
@@ -499,7 +518,7 @@ export function validateRecord(
 		const reported = new Set(errors.map((error) => error.field));
 		errors.push(...createUserErrors(parsed, body, phoneFields, reported));
 	}
-	if (parsed.success) {
+	if (parsed.success && mayExceedBodyLimit(chars)) {
 		const tooLarge = bodySizeError(parsed.data, phoneFields);
 		if (tooLarge) errors.push(tooLarge);
 	}
