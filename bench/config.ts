@@ -334,6 +334,7 @@ function poolSpec(options: BenchOptions, users: number, orgLimit: number | undef
 		shape,
 		users,
 		callsPerUser: 1,
+		concurrency: POOL_CONCURRENCY,
 		settings,
 		task: (url, client) => ({
 			kind: 'bulkNode',
