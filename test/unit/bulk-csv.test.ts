@@ -5,6 +5,7 @@ import {
 	CsvFileError,
 	detectDelimiter,
 	openCsv,
+	RecordReader,
 	type CsvDocument,
 	type CsvRecord,
 } from '../../nodes/GenesysCloudBulkCreateUsers/input/csv';
@@ -193,5 +194,67 @@ describe('malformed CSV keeps the good records', () => {
 			row: 5,
 			cells: ['x4@example.com', 'X Four', 'Support'],
 		});
+	});
+});
+
+describe('the one-pass reader agrees with the careful one', () => {
+	// Small deterministic generator (mulberry32), so a failure names a reproducible case.
+	function random(seed: number): () => number {
+		let state = seed >>> 0;
+		return () => {
+			state = (state + 0x6d2b79f5) >>> 0;
+			let t = state;
+			t = Math.imul(t ^ (t >>> 15), t | 1);
+			t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+			return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+		};
+	}
+	const CLEAN_CELLS = ['a', 'Ann Lee', '', ' padded ', '"quoted, comma"', '"two\nlines"', '"say ""hi"""', 'é€', '"  "'];
+	const STRAY_CELLS = ['5\'10"', '"open', '"a"b', 'x"y', '"""'];
+	const LINE_ENDS = ['\n', '\r\n', '\r'];
+
+	function csv(next: () => number, cells: readonly string[]): string {
+		const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+		const lines: string[] = [];
+		const rows = 1 + Math.floor(next() * 8);
+		for (let row = 0; row < rows; row++) {
+			const roll = next();
+			if (roll < 0.1) lines.push('');
+			else if (roll < 0.15) lines.push('   ');
+			else if (roll < 0.2) lines.push(',,');
+			else lines.push(Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(cells)).join(','));
+		}
+		const end = pick(LINE_ENDS);
+		return (next() < 0.1 ? '\uFEFF' : '') + lines.join(end) + (next() < 0.5 ? end : '');
+	}
+
+	function bothReaders(text: string): { plain: CsvRecord[] | undefined; careful: CsvRecord[] } {
+		const input = Buffer.from(text, 'utf8');
+		return {
+			plain: new RecordReader(input, ',').readPlain(),
+			careful: new RecordReader(input, ',').readCarefully(),
+		};
+	}
+
+	it('reads 2,000 well-formed files alone, with the same records and rows', () => {
+		const next = random(20261207);
+		for (let i = 0; i < 2_000; i++) {
+			const text = csv(next, CLEAN_CELLS);
+			const { plain, careful } = bothReaders(text);
+			expect({ text, records: plain }).toEqual({ text, records: careful });
+		}
+	});
+
+	it('on 2,000 files with stray and broken quotes, hands over or agrees', () => {
+		const next = random(7);
+		let handedOver = 0;
+		for (let i = 0; i < 2_000; i++) {
+			const text = csv(next, [...CLEAN_CELLS, ...STRAY_CELLS]);
+			const { plain, careful } = bothReaders(text);
+			if (plain === undefined) handedOver++;
+			else expect({ text, records: plain }).toEqual({ text, records: careful });
+		}
+		// Most of these files hold a broken quote somewhere: the careful reader must have had them.
+		expect(handedOver).toBeGreaterThan(500);
 	});
 });
