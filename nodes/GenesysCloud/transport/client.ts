@@ -180,6 +180,8 @@ interface AttemptResult {
 	tokenFailure?: SenderTokenError;
 	/** What an unrecognised failure said (already redacted). */
 	detail?: string;
+	/** Frees the attempt's slot, when the attempt left that to the caller (a 429: see run). */
+	release?: () => void;
 }
 
 export class GenesysClient {
@@ -298,62 +300,68 @@ export class GenesysClient {
 		const renewedAfter401 = new Set<number>();
 		for (let attempt = 1; ; attempt++) {
 			const result = await this.attempt(options, url, signal, rejected);
-			rejected = undefined;
-			const { response } = result;
-			if (response && isSuccess(response.status)) {
-				const problem = options.responseSchema ? unexpectedBody(options.responseSchema, response.body) : undefined;
-				if (problem !== undefined) throw this.invalidResponse(options, response, problem, idempotent, attempt);
-				return {
-					status: response.status,
-					body: response.body as T,
-					correlationId: response.headers['inin-correlation-id'],
-					attempts: attempt,
-				};
-			}
-			if (response?.status === 401 && !renewedAfter401.has(result.lane)) {
-				// The token may have been revoked or expired early: renew that token (only) once, then resend.
-				renewedAfter401.add(result.lane);
-				rejected = { lane: result.lane, generation: response.generation };
-				this.log(`${options.method} ${options.path} -> 401, renewing token ${result.lane + 1} and resending`);
-				continue;
-			}
-			const outcome = result.outcome as AttemptOutcome;
-			const elapsedMs = this.clock.now() - startedAt;
-			// In a pool a 429 holds back only its token: the retry waits for the first token free, not for the
-			// Retry-After, so the deadline is checked against that wait below, once the refusal is recorded.
-			const pooled429 = this.throttle.currentSettings.lanes > 1 && isThrottled(outcome);
-			// A token failure means the API request was never sent: safe to repeat whatever the method.
-			const decision: RetryDecision = tokenAnswerUnusable(result.tokenFailure)
-				? { action: 'fail', reason: 'notRetryable' }
-				: decideRetry({
-						outcome,
-						attempt,
-						idempotent: idempotent || result.tokenFailure !== undefined,
-						elapsedMs,
-						policy: pooled429 ? { ...policy, deadlineMs: Number.POSITIVE_INFINITY } : policy,
-						random: this.random,
-					});
-			if (decision.action === 'fail') {
-				throw this.failure(options, result, decision.reason, attempt, elapsedMs);
-			}
-			this.counters.retries++;
-			this.log(
-				`${options.method} ${options.path} -> ${describeOutcome(outcome)}, retry ${attempt} in ${decision.delayMs} ms`,
-			);
-			if (decision.cause === 'throttled') {
-				// No request goes out on that token before Retry-After: with one token that is every request of
-				// the credential; in a pool, every token once several of them are refused (a shared limit).
-				const until = this.clock.now() + decision.delayMs;
-				const scope = result.tokenFailure ? this.throttle.pauseLane(result.lane, until) : this.throttle.refused(result.lane, until);
-				if (scope === 'shared') {
-					this.counters.sharedLimits++;
-					this.log(`429s on several tokens: a limit they share, the whole pool slows down`);
+			try {
+				rejected = undefined;
+				const { response } = result;
+				if (response && isSuccess(response.status)) {
+					const problem = options.responseSchema ? unexpectedBody(options.responseSchema, response.body) : undefined;
+					if (problem !== undefined) throw this.invalidResponse(options, response, problem, idempotent, attempt);
+					return {
+						status: response.status,
+						body: response.body as T,
+						correlationId: response.headers['inin-correlation-id'],
+						attempts: attempt,
+					};
 				}
-				if (pooled429 && elapsedMs + this.throttle.readyInMs() > policy.deadlineMs) {
-					throw this.failure(options, result, 'deadline', attempt, elapsedMs);
+				if (response?.status === 401 && !renewedAfter401.has(result.lane)) {
+					// The token may have been revoked or expired early: renew that token (only) once, then resend.
+					renewedAfter401.add(result.lane);
+					rejected = { lane: result.lane, generation: response.generation };
+					this.log(`${options.method} ${options.path} -> 401, renewing token ${result.lane + 1} and resending`);
+					continue;
 				}
-			} else {
-				await this.clock.sleep(decision.delayMs, signal);
+				const outcome = result.outcome as AttemptOutcome;
+				const elapsedMs = this.clock.now() - startedAt;
+				// In a pool a 429 holds back only its token: the retry waits for the first token free, not for the
+				// Retry-After, so the deadline is checked against that wait below, once the refusal is recorded.
+				const pooled429 = this.throttle.currentSettings.lanes > 1 && isThrottled(outcome);
+				// A token failure means the API request was never sent: safe to repeat whatever the method.
+				const decision: RetryDecision = tokenAnswerUnusable(result.tokenFailure)
+					? { action: 'fail', reason: 'notRetryable' }
+					: decideRetry({
+							outcome,
+							attempt,
+							idempotent: idempotent || result.tokenFailure !== undefined,
+							elapsedMs,
+							policy: pooled429 ? { ...policy, deadlineMs: Number.POSITIVE_INFINITY } : policy,
+							random: this.random,
+						});
+				if (decision.action === 'fail') {
+					throw this.failure(options, result, decision.reason, attempt, elapsedMs);
+				}
+				this.counters.retries++;
+				this.log(
+					`${options.method} ${options.path} -> ${describeOutcome(outcome)}, retry ${attempt} in ${decision.delayMs} ms`,
+				);
+				if (decision.cause === 'throttled') {
+					// No request goes out on that token before Retry-After: with one token that is every request of
+					// the credential; in a pool, every token once several of them are refused (a shared limit).
+					const until = this.clock.now() + decision.delayMs;
+					const scope = result.tokenFailure ? this.throttle.pauseLane(result.lane, until) : this.throttle.refused(result.lane, until);
+					if (scope === 'shared') {
+						this.counters.sharedLimits++;
+						this.log(`429s on several tokens: a limit they share, the whole pool slows down`);
+					}
+					if (pooled429 && elapsedMs + this.throttle.readyInMs() > policy.deadlineMs) {
+						throw this.failure(options, result, 'deadline', attempt, elapsedMs);
+					}
+				} else {
+					await this.clock.sleep(decision.delayMs, signal);
+				}
+			} finally {
+				// A 429 keeps its slot until here, where its token is paused: a waiter given the slot at once would go out
+				// before the pause, into the same limit.
+				result.release?.();
 			}
 		}
 	}
@@ -405,10 +413,9 @@ export class GenesysClient {
 				},
 				(error: unknown): { error: unknown } => ({ error }),
 			)
-			.finally(() => {
-				permit.release();
-				deadline.dispose();
-			});
+			.finally(() => deadline.dispose());
+		const holdSlot = 'response' in sent && sent.response.status === 429;
+		if (!holdSlot) permit.release();
 		if ('error' in sent) return { lane, ...this.classifyFailure(sent.error, signal, deadline.expired()) };
 		const { response } = sent;
 		if (response.tokenRenewed) {
@@ -421,7 +428,13 @@ export class GenesysClient {
 		}
 		if (response.status >= 500) this.counters.serverErrors++;
 		const retryAfterSec = parseRetryAfter(response.headers['retry-after'], this.clock.now());
-		return { lane, url, response, outcome: { kind: 'response', status: response.status, retryAfterSec } };
+		return {
+			lane,
+			url,
+			response,
+			outcome: { kind: 'response', status: response.status, retryAfterSec },
+			release: holdSlot ? permit.release : undefined,
+		};
 	}
 
 	/** Network and token failures become outcomes for the retry rules; anything else (cancellation) propagates. */
