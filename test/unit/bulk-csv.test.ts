@@ -9,6 +9,7 @@ import {
 	type CsvDocument,
 	type CsvRecord,
 } from '../../nodes/GenesysCloudBulkCreateUsers/input/csv';
+import { Random } from '../emulator/random';
 
 const fixture = (name: string): Buffer =>
 	readFileSync(join(__dirname, '..', 'fixtures', 'csv', name));
@@ -198,16 +199,10 @@ describe('malformed CSV keeps the good records', () => {
 });
 
 describe('the one-pass reader agrees with the careful one', () => {
-	// Small deterministic generator (mulberry32), so a failure names a reproducible case.
+	// Seeded, so a failure names a reproducible case.
 	function random(seed: number): () => number {
-		let state = seed >>> 0;
-		return () => {
-			state = (state + 0x6d2b79f5) >>> 0;
-			let t = state;
-			t = Math.imul(t ^ (t >>> 15), t | 1);
-			t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-			return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-		};
+		const stream = new Random(seed, 'csv');
+		return () => stream.next();
 	}
 	const CLEAN_CELLS = ['a', 'Ann Lee', '', ' padded ', '"quoted, comma"', '"two\nlines"', '"say ""hi"""', 'é€', '"  "'];
 	const STRAY_CELLS = ['5\'10"', '"open', '"a"b', 'x"y', '"""'];
