@@ -3,9 +3,7 @@
  * httpRequestWithAuthentication, the credential's preAuthentication and the harness's credentials helper
  * (a copy of the CLI's semantics: token persisted when the expirable field is blank).
  */
-import path from 'node:path';
-
-import { engineVersion, manualTriggerWorkflow, runWorkflow, testCredential } from '../harness';
+import { engineVersion, testCredential } from '../harness';
 import type { RunResult, StartItem } from '../harness';
 import type { Emulator } from '../emulator';
 import {
@@ -19,50 +17,20 @@ import {
 	secretForms,
 	tokenRequests,
 } from './helpers';
-
-const PROBE = path.join(__dirname, 'fixtures', 'n8n-nodes-genesys-transport-probe');
-const PROBE_TYPE = 'n8n-nodes-genesys-transport-probe.genesysTransportProbe';
-const CREDENTIAL = 'genesysCloudOAuth2Api';
-const ORG: StartItem = { json: { method: 'GET', path: '/api/v2/organizations/me' } };
+import { CREDENTIAL, ORG, PROBE, runProbe } from './probe';
+import type { ProbeOptions, ProbeRun } from './probe';
 
 let emu: Emulator;
 emulatorPerFile({ rateLimit: false, fractionalRetryAfter: true }, (started) => {
 	emu = started;
 });
 
-interface ProbeItem {
-	ok: boolean;
-	status?: number;
-	code?: string;
-	kind?: string;
-	maybeApplied?: boolean;
-	message?: string;
-	name?: string;
-	stats?: Record<string, number>;
-}
-
-async function runProbe(
-	startItems: StartItem[],
-	options: { credentials?: Record<string, unknown>; settings?: Record<string, unknown>; parallel?: boolean } = {},
-): Promise<{ result: RunResult; items: ProbeItem[]; stats: Record<string, number> }> {
-	const settings = { retry: { baseDelayMs: 5, maxDelayMs: 50, deadlineMs: 5_000 }, ...options.settings };
-	const result = await runWorkflow({
-		packages: [PROBE],
-		workflow: manualTriggerWorkflow([
-			{
-				name: 'Probe',
-				type: PROBE_TYPE,
-				parameters: { settings: JSON.stringify(settings), parallel: options.parallel ?? false },
-			},
-		]),
-		credentials: { [CREDENTIAL]: { data: options.credentials ?? credentialsFor(emu.url) } },
-		startItems,
-	});
-	expect(result.errorMessage).toBeUndefined();
-	expect(result.status).toBe('success');
-	const all = result.output('Probe').map((item) => item.json as unknown as ProbeItem);
-	const stats = all[all.length - 1].stats as Record<string, number>;
-	return { result, items: all.slice(0, -1), stats };
+/** A probe run that n8n finished without an error of its own (request failures come back as items). */
+async function probe(startItems: StartItem[], options: ProbeOptions = {}): Promise<ProbeRun> {
+	const run = await runProbe(emu.url, startItems, options);
+	expect(run.result.errorMessage).toBeUndefined();
+	expect(run.result.status).toBe('success');
+	return run;
 }
 
 function tokenUpdates(result: RunResult): number {
@@ -71,7 +39,7 @@ function tokenUpdates(result: RunResult): number {
 
 describe(`forContext on the n8n ${engineVersion()}.x engine`, () => {
 	it('fetches, persists and reuses the token through preAuthentication', async () => {
-		const { result, items, stats } = await runProbe([ORG, ORG]);
+		const { result, items, stats } = await probe([ORG, ORG]);
 		expect(items.map((i) => i.ok)).toEqual([true, true]);
 		expect(tokenRequests(emu)).toHaveLength(1);
 		expect(tokenUpdates(result)).toBe(1);
@@ -82,13 +50,13 @@ describe(`forContext on the n8n ${engineVersion()}.x engine`, () => {
 
 		// A second execution starts from the persisted token: no token request at all.
 		emu.reset();
-		const again = await runProbe([ORG], { credentials: stored });
+		const again = await probe([ORG], { credentials: stored });
 		expect(again.items[0].ok).toBe(true);
 		expect(tokenRequests(emu)).toHaveLength(0);
 	});
 
 	it('renews once on a 401 mid-run (ignoreHttpStatusErrors disables n8n own retry)', async () => {
-		const { result, items, stats } = await runProbe([ORG, { json: { ...ORG.json, expireTokensAt: emu.url } }, ORG]);
+		const { result, items, stats } = await probe([ORG, { json: { ...ORG.json, expireTokensAt: emu.url } }, ORG]);
 		expect(items.map((i) => i.ok)).toEqual([true, true, true]);
 		expect(apiRequests(emu).map((r) => r.status)).toEqual([200, 401, 200, 200]);
 		expect(tokenRequests(emu)).toHaveLength(2);
@@ -97,10 +65,10 @@ describe(`forContext on the n8n ${engineVersion()}.x engine`, () => {
 	});
 
 	it('renews a stored token close to its expiry before using it', async () => {
-		const first = await runProbe([ORG]);
+		const first = await probe([ORG]);
 		emu.reset();
 		const nearlyExpired = { ...first.result.credentialsStore[CREDENTIAL], tokenExpiresAt: Date.now() + 30_000 };
-		const { items } = await runProbe([ORG], { credentials: nearlyExpired });
+		const { items } = await probe([ORG], { credentials: nearlyExpired });
 		expect(items[0].ok).toBe(true);
 		expect(apiRequests(emu).map((r) => r.status)).toEqual([200]);
 		expect(tokenRequests(emu)).toHaveLength(1);
@@ -108,7 +76,7 @@ describe(`forContext on the n8n ${engineVersion()}.x engine`, () => {
 
 	it('honours 429 and recovers from 5xx through n8n requests', async () => {
 		emu.setFaults({ rate429: 0.3, retryAfterSec: 0.05, rate5xx: 0.3 });
-		const { items, stats } = await runProbe(Array.from({ length: 8 }, () => ORG), {
+		const { items, stats } = await probe(Array.from({ length: 8 }, () => ORG), {
 			parallel: true,
 			settings: { maxConcurrency: 3 },
 		});
@@ -122,7 +90,7 @@ describe(`forContext on the n8n ${engineVersion()}.x engine`, () => {
 
 	it('maps a lost response to maybeApplied, without re-posting', async () => {
 		emu.setFaults({ lostResponse: 1, pathFilter: '^/api/v2/users$' });
-		const { items } = await runProbe([
+		const { items } = await probe([
 			{ json: { method: 'POST', path: '/api/v2/users', body: { name: 'Lost Response', email: 'lost.response@example.com' } } },
 		]);
 		expect(items[0]).toMatchObject({ ok: false, name: 'NodeApiError', status: 0, kind: 'network', maybeApplied: true });
@@ -132,13 +100,13 @@ describe(`forContext on the n8n ${engineVersion()}.x engine`, () => {
 	});
 
 	it('reports refused client credentials as a token failure', async () => {
-		const { items } = await runProbe([ORG], { credentials: credentialsFor(emu.url, 'wrong-secret') });
+		const { items } = await probe([ORG], { credentials: credentialsFor(emu.url, 'wrong-secret') });
 		expect(items[0]).toMatchObject({ ok: false, status: 401, code: 'invalid_client', kind: 'token' });
 		expect(apiRequests(emu)).toHaveLength(0);
 	});
 
 	it('refuses absolute URLs before n8n sends anything', async () => {
-		const { items } = await runProbe([{ json: { method: 'GET', path: 'https://evil.example/api/v2/users' } }]);
+		const { items } = await probe([{ json: { method: 'GET', path: 'https://evil.example/api/v2/users' } }]);
 		expect(items[0]).toMatchObject({ ok: false, name: 'NodeOperationError' });
 		expect(items[0].message).toMatch(/absolute URLs are not allowed/);
 		expect(emu.requests).toHaveLength(0);
@@ -146,13 +114,13 @@ describe(`forContext on the n8n ${engineVersion()}.x engine`, () => {
 
 	it('leaks neither secret nor token into run data or logs', async () => {
 		emu.setFaults({ lostResponse: 1, pathFilter: '^/api/v2/users$' });
-		const { result } = await runProbe([
+		const { result } = await probe([
 			ORG,
 			{ json: { method: 'GET', path: '/api/v2/users/missing' } },
 			{ json: { method: 'POST', path: '/api/v2/users', body: { name: 'Leak Test', email: 'leak.test@example.com' } } },
 			{ json: { ...ORG.json, expireTokensAt: emu.url } },
 		]);
-		const bad = await runProbe([ORG], { credentials: credentialsFor(emu.url, 'wrong-secret-leak') });
+		const bad = await probe([ORG], { credentials: credentialsFor(emu.url, 'wrong-secret-leak') });
 		const tokens = [String(result.credentialsStore[CREDENTIAL].accessToken)];
 		const forms = [...secretForms(CLIENT_ID, CLIENT_SECRET, tokens), ...secretForms(CLIENT_ID, 'wrong-secret-leak', [])];
 		for (const dump of [deepDump(result.run), deepDump(result.logs), deepDump(bad.result.run), deepDump(bad.result.logs)]) {
