@@ -15,6 +15,7 @@ export { advanceWhen, manualClock, shiftableClock } from './clock';
 export type { ShiftableClock } from './clock';
 export { DEFAULT_CLIENT } from './core';
 export { DEFAULT_FAULTS } from './faults';
+export { apiRequests, tokenRequests } from './requests';
 export { startTrap } from './trap';
 export type { TrappedRequest, TrapServer } from './trap';
 export type {

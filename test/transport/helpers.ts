@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { GenesysClient } from '../../nodes/GenesysCloud/transport';
 import type { ClientSettings, Throttle } from '../../nodes/GenesysCloud/transport';
 import { startEmulator } from '../emulator';
-import type { Emulator, EmulatorOptions, RecordedRequest } from '../emulator';
+import type { Emulator, EmulatorOptions } from '../emulator';
 import { emulatorPerFile as sharedEmulatorPerFile } from '../emulator/perFile';
 import { PlainSender } from './plainSender';
 
@@ -84,13 +84,7 @@ export function makeClient(
 	return { client, sender, logs };
 }
 
-export function apiRequests(emu: Emulator): RecordedRequest[] {
-	return emu.requests.filter((r) => r.path.startsWith('/api/v2/'));
-}
-
-export function tokenRequests(emu: Emulator): RecordedRequest[] {
-	return emu.requests.filter((r) => r.path === '/oauth/token');
-}
+export { apiRequests, tokenRequests } from '../emulator';
 
 /** Largest number of timestamps inside any half-open interval [t, t + windowMs). */
 export function densest(times: number[], windowMs: number): number {

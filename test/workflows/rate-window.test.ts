@@ -3,7 +3,8 @@
  * Users keep Genesys's 60 s; tests and benchmarks shorten it with the emulator's window, so time is
  * compressed and the node still paces itself (no 429) instead of being paced by the server's 429s.
  */
-import type { Emulator, RecordedRequest } from '../emulator';
+import { apiRequests } from '../emulator';
+import type { Emulator } from '../emulator';
 import { closeBulkEmulators, emails, items, params, runBulk, startBulkEmulator } from './bulk-helpers';
 import { runWait, startWaitEmulator } from './wait-support';
 
@@ -16,10 +17,6 @@ afterEach(async () => {
 	await waitEmulator?.close();
 	waitEmulator = undefined;
 });
-
-function apiRequests(emu: Emulator): RecordedRequest[] {
-	return emu.requests.filter((req) => req.path.startsWith('/api/v2/'));
-}
 
 describe('Bulk Create Users', () => {
 	const users = emails(10, 'window');

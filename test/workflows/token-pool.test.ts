@@ -6,7 +6,8 @@
  */
 import { engineVersion } from '../harness';
 import type { RunResult } from '../harness';
-import type { Emulator, RecordedRequest } from '../emulator';
+import { apiRequests } from '../emulator';
+import type { Emulator } from '../emulator';
 import { closeBulkEmulators, emails, items, params, runBulk, startBulkEmulator } from './bulk-helpers';
 import { runWait, startWaitEmulator } from './wait-support';
 
@@ -18,10 +19,6 @@ afterEach(async () => {
 	await waitEmulator?.close();
 	waitEmulator = undefined;
 });
-
-function apiRequests(emu: Emulator): RecordedRequest[] {
-	return emu.requests.filter((req) => req.path.startsWith('/api/v2/'));
-}
 
 function densest(times: number[], windowMs: number): number {
 	const sorted = [...times].sort((a, b) => a - b);
