@@ -14,9 +14,8 @@ import type { HttpMethod } from './retry';
 import { untilAborted } from './deadline';
 import {
 	ACCESS_TOKEN_FIELD,
-	bindTokenSignal,
+	bindTokenCaller,
 	GenesysTokenError,
-	onTokenIssued,
 	parseTokenFailure,
 	requestToken,
 	TOKEN_EXPIRES_AT_FIELD,
@@ -172,7 +171,7 @@ export abstract class CredentialSender implements HttpSender {
 			if (this.needsRenewal()) return await this.sendRenewing(request);
 			const generation = this.generation;
 			request.onDispatch?.();
-			bindTokenSignal(this.credentials, request.signal);
+			bindTokenCaller(this.credentials, { signal: request.signal });
 			const raw = await this.dispatch(this.credentials, request);
 			return { ...this.shape(raw), generation, tokenRenewed: false };
 		}
@@ -275,19 +274,21 @@ export abstract class CredentialSender implements HttpSender {
 			if (this.renewal === renewal) this.renewal = undefined;
 			finish();
 		};
-		// The requests waiting for this token go as soon as it is issued, while this one is still on its way.
-		onTokenIssued(copy, (issued) => {
-			renewed = this.adopt(issued[ACCESS_TOKEN_FIELD], issued[TOKEN_EXPIRES_AT_FIELD]) || renewed;
-			release();
-		});
 		let raw: RawResponse;
 		try {
 			request.onDispatch?.();
-			// The token request listens to this request's signal (Stop, and its deadline).
-			bindTokenSignal(copy, request.signal);
+			bindTokenCaller(copy, {
+				// The token request listens to this request's signal (Stop, and its deadline).
+				signal: request.signal,
+				// The requests waiting for this token go as soon as it is issued, while this one is still on its way.
+				onIssued: (issued) => {
+					renewed = this.adopt(issued[ACCESS_TOKEN_FIELD], issued[TOKEN_EXPIRES_AT_FIELD]) || renewed;
+					release();
+				},
+			});
 			raw = await this.dispatch(copy, request);
 		} finally {
-			onTokenIssued(copy, undefined);
+			bindTokenCaller(copy, undefined);
 			// Even a failed request may have fetched (and persisted) a new token on the copy.
 			renewed = this.adopt(copy[ACCESS_TOKEN_FIELD], copy[TOKEN_EXPIRES_AT_FIELD]) || renewed;
 			release();

@@ -184,36 +184,31 @@ export interface TokenRequestOptions {
 	 * of its own (slot 0, the default, is the credential's stored token, fetched by preAuthentication).
 	 */
 	slot?: number;
-	/** Listened to instead of the signal registered with `bindTokenSignal`. */
+	/** Listened to instead of the signal registered with `bindTokenCaller`. */
 	signal?: AbortSignal;
 }
 
-/**
- * What the request that needs a token is listening to, keyed by the credentials object n8n hands to
- * preAuthentication (the same object the sender passed in). preAuthentication itself only receives a helper
- * and the credentials, so this is how the token request learns about Stop and the request's deadline.
- */
-const callerSignals = new WeakMap<ICredentialDataDecryptedObject, AbortSignal>();
-
-/** Token requests made for these credentials stop waiting when `signal` aborts. */
-export function bindTokenSignal(credentials: ICredentialDataDecryptedObject, signal: AbortSignal | undefined): void {
-	if (signal) callerSignals.set(credentials, signal);
-	else callerSignals.delete(credentials);
+/** What the request that needs a token brings to the token request n8n makes for it. */
+export interface TokenCaller {
+	/** Stop and the request's deadline: the token request stops waiting when it aborts. */
+	signal?: AbortSignal;
+	/**
+	 * Hears of the token as soon as it is issued. n8n runs preAuthentication and then the API request in one
+	 * call; requests waiting for that token need not wait for the API request's answer too.
+	 */
+	onIssued?: (issued: IssuedToken) => void;
 }
 
-type TokenListener = (issued: IssuedToken) => void;
-
 /**
- * Who wants to know as soon as a token for these credentials is issued, keyed like `callerSignals`. n8n runs
- * preAuthentication and then the API request in one call; requests waiting for that token need not wait for
- * the API request's answer too.
+ * Callers keyed by the credentials object n8n hands to preAuthentication (the same object the sender passed
+ * in): preAuthentication itself only receives a helper and the credentials.
  */
-const issuedListeners = new WeakMap<ICredentialDataDecryptedObject, TokenListener>();
+const callers = new WeakMap<ICredentialDataDecryptedObject, TokenCaller>();
 
-/** `listener` hears of the next token issued for these credentials (undefined: nobody does any more). */
-export function onTokenIssued(credentials: ICredentialDataDecryptedObject, listener: TokenListener | undefined): void {
-	if (listener) issuedListeners.set(credentials, listener);
-	else issuedListeners.delete(credentials);
+/** Token requests made for these credentials serve `caller` (undefined: nobody in particular). */
+export function bindTokenCaller(credentials: ICredentialDataDecryptedObject, caller: TokenCaller | undefined): void {
+	if (caller) callers.set(credentials, caller);
+	else callers.delete(credentials);
 }
 
 function flightKey(loginBaseUrl: string, clientId: string, clientSecret: string, slot: number): string {
@@ -249,7 +244,8 @@ export async function requestToken(
 	if (!clientId || !clientSecret) {
 		throw new GenesysTokenError(0, INVALID_CONFIGURATION, 'the credential needs a Client ID and a Client Secret');
 	}
-	const signal = options.signal ?? callerSignals.get(credentials);
+	const caller = callers.get(credentials);
+	const signal = options.signal ?? caller?.signal;
 	signal?.throwIfAborted();
 	const key = flightKey(loginBaseUrl, clientId, clientSecret, options.slot ?? 0);
 	let flight = inFlight.get(key);
@@ -261,7 +257,7 @@ export async function requestToken(
 	flight.waiting++;
 	try {
 		const issued = await untilAborted(flight.promise, signal);
-		issuedListeners.get(credentials)?.(issued);
+		caller?.onIssued?.(issued);
 		return issued;
 	} finally {
 		flight.waiting--;
