@@ -8,18 +8,10 @@ import path from 'node:path';
 import { GenesysCloudBulkCreateUsers } from '../../nodes/GenesysCloudBulkCreateUsers/GenesysCloudBulkCreateUsers.node';
 import { buildSummary } from '../../nodes/GenesysCloudBulkCreateUsers/outputs/summary';
 import type { UserResult } from '../../nodes/GenesysCloudBulkCreateUsers/types';
+import { readmeHeadingIds } from '../support/readme';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const NODE_DIR = path.join(ROOT, 'nodes', 'GenesysCloudBulkCreateUsers');
-
-/** GitHub's anchor for a Markdown heading: lower case, punctuation dropped, spaces to hyphens. */
-function githubAnchor(heading: string): string {
-	return heading
-		.trim()
-		.toLowerCase()
-		.replace(/[^\w\- ]/g, '')
-		.replace(/ /g, '-');
-}
 
 interface SchemaNode {
 	type?: string;
@@ -30,13 +22,7 @@ interface SchemaNode {
 describe('Bulk Create Users in the editor', () => {
 	test('documentation links of the codex point at README sections that exist', () => {
 		const codex = JSON.parse(fs.readFileSync(path.join(NODE_DIR, 'GenesysCloudBulkCreateUsers.node.json'), 'utf8'));
-		const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-		const anchors = new Set(
-			readme
-				.split('\n')
-				.filter((line) => /^#{1,6} /.test(line))
-				.map((line) => githubAnchor(line.replace(/^#+ /, ''))),
-		);
+		const anchors = readmeHeadingIds();
 		const urls: string[] = Object.values(codex.resources as Record<string, Array<{ url: string }>>)
 			.flat()
 			.map((entry) => entry.url);

@@ -11,6 +11,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { GenesysCloudWaitForJob } from '../../nodes/GenesysCloudWaitForJob/GenesysCloudWaitForJob.node';
 import { jobTypeSubtitle, properties } from '../../nodes/GenesysCloudWaitForJob/description';
 import { configErrorJson } from '../../nodes/GenesysCloudWaitForJob/outputs';
+import { readmeHeadingIds } from '../support/readme';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const NODE_DIR = path.join(ROOT, 'nodes', 'GenesysCloudWaitForJob');
@@ -20,15 +21,6 @@ function subtitleFor(jobType: string): string {
 	const body = /^=\{\{([\s\S]*)\}\}$/.exec(jobTypeSubtitle)?.[1];
 	if (body === undefined) throw new Error(`not an expression: ${jobTypeSubtitle}`);
 	return new Function('$parameter', `return (${body});`)({ jobType }) as string;
-}
-
-/** GitHub's anchor for a Markdown heading: lower case, punctuation dropped, spaces to hyphens. */
-function githubAnchor(heading: string): string {
-	return heading
-		.trim()
-		.toLowerCase()
-		.replace(/[^\w\- ]/g, '')
-		.replace(/ /g, '-');
 }
 
 describe('Wait for Job in the editor', () => {
@@ -54,8 +46,7 @@ describe('Wait for Job in the editor', () => {
 
 	test('documentation links of the codex point at README sections that exist', () => {
 		const codex = JSON.parse(fs.readFileSync(path.join(NODE_DIR, 'GenesysCloudWaitForJob.node.json'), 'utf8'));
-		const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-		const anchors = new Set(readme.split('\n').filter((line) => /^#{1,6} /.test(line)).map((line) => githubAnchor(line.replace(/^#+ /, ''))));
+		const anchors = readmeHeadingIds();
 		const urls: string[] = Object.values(codex.resources as Record<string, Array<{ url: string }>>).flat().map((entry) => entry.url);
 		expect(urls.length).toBeGreaterThan(0);
 		for (const url of urls) {
